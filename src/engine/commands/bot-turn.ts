@@ -1,0 +1,150 @@
+import { attributeValueSchema } from '../../model/contact.js';
+import { outboundContentSchema } from '../../model/content.js';
+import type { JourneyEvent } from '../../model/journey.js';
+import type { Message } from '../../model/message.js';
+import type { BotDecision } from '../../ports/bot.js';
+import type { OutboxItem } from '../../ports/store.js';
+import { z } from 'zod';
+import { journal, nowIso, type EngineContext } from '../context.js';
+import { applyLifecycle, hasEffect, type AppliedStep } from '../lifecycle-step.js';
+import { queueOutbound, touch } from '../outbound.js';
+import { setAttributeValues } from './contacts.js';
+import { tagContact } from '../tagging.js';
+import { runUnit } from '../unit-of-work.js';
+
+const BOT = { type: 'bot' } as const;
+
+// A bot is integrator code: its decision is validated like any other input, and an invalid
+// one counts as a bot failure rather than a crash.
+const decisionSchema = z.object({
+  replies: z.array(outboundContentSchema).optional(),
+  handoff: z.union([z.boolean(), z.object({ reason: z.string().optional() })]).optional(),
+  attributes: z.record(z.string().min(1), attributeValueSchema).optional(),
+  tags: z.array(z.string().min(1)).optional(),
+});
+
+type Outcome = { ok: true; decision: BotDecision } | { ok: false; error: string };
+
+async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineContext['bot']>['respond']>[0]): Promise<Outcome> {
+  const controller = new AbortController();
+  let timer: unknown;
+  const timeout = new Promise<Outcome>((resolve) => {
+    timer = ctx.clock.setTimeout(() => {
+      controller.abort();
+      resolve({ ok: false, error: `bot timed out after ${ctx.policy.botTimeoutMs} ms` });
+    }, ctx.policy.botTimeoutMs);
+  });
+  const answer = (async (): Promise<Outcome> => {
+    try {
+      const raw = await ctx.bot!.respond(input, { signal: controller.signal });
+      const parsed = decisionSchema.safeParse(raw ?? {});
+      if (!parsed.success) return { ok: false, error: `bot returned an invalid decision: ${parsed.error.issues[0]?.message}` };
+      return { ok: true, decision: parsed.data as BotDecision };
+    } catch (error) {
+      return { ok: false, error: `bot failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  })();
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    ctx.clock.clearTimeout(timer);
+  }
+}
+
+/**
+ * The bot's turn for one inbound message: ask the bot outside any transaction, then apply its
+ * decision as a unit of work of its own on fresh reads. If an agent intervened meanwhile, the
+ * replies are dropped and the journey says so; a failed bot requests a human (by policy).
+ */
+export async function runBotTurn(ctx: EngineContext, messageId: string): Promise<void> {
+  const message = await ctx.store.getMessage(messageId);
+  if (!message) return;
+  const [contact, conversation] = await Promise.all([ctx.store.getContact(message.contactId), ctx.store.getConversation(message.conversationId)]);
+  if (!contact || !conversation) return;
+  const outcome = await askBot(ctx, { contact, conversation, message });
+  if (!outcome.ok) ctx.logger.warn(outcome.error, { conversationId: conversation.id, messageId });
+
+  await runUnit(ctx, async () => {
+    const now = nowIso(ctx);
+    const [freshContact, fresh] = await Promise.all([ctx.store.getContact(contact.id), ctx.store.getConversation(conversation.id)]);
+    if (!freshContact || !fresh) return { changes: {}, result: undefined };
+    const journey: JourneyEvent[] = [];
+    const messages: Message[] = [];
+    const outbox: OutboxItem[] = [];
+    let current = fresh;
+    let person = freshContact;
+    const at = { contactId: person.id, conversationId: current.id, at: now };
+
+    const request = (reason: string) => {
+      const step = tryLifecycle(ctx, current, { type: 'intervention.request', by: 'bot' }, now, { by: 'bot', reason });
+      if (step) {
+        current = step.conversation;
+        journey.push(...step.journey);
+      }
+    };
+
+    if (!outcome.ok) {
+      journey.push(journal(ctx, { ...at, type: 'bot.failed', actor: BOT, data: { messageId, error: outcome.error } }));
+      if (ctx.policy.onBotFailure === 'request-human') request(outcome.error);
+    } else {
+      const { decision } = outcome;
+      const replies = decision.replies ?? [];
+      if (replies.length > 0) {
+        const step = tryLifecycle(ctx, current, { type: 'bot.reply', botInRequested: ctx.policy.botAnswersRequested }, now);
+        if (step && hasEffect(step, 'sendBotReply')) {
+          current = step.conversation;
+          for (const content of replies) {
+            const queued = queueOutbound(ctx, { conversation: current, contact: person, content, author: BOT, replyTo: null, at: now });
+            messages.push(queued.message);
+            outbox.push(queued.outbox);
+            journey.push(journal(ctx, { ...at, type: 'bot.replied', actor: BOT, data: { messageId: queued.message.id, inReplyTo: messageId, contentType: content.type } }));
+          }
+          current = touch(ctx, current, now);
+        } else {
+          journey.push(journal(ctx, { ...at, type: 'bot.suppressed', actor: BOT, data: { inReplyTo: messageId, replies: replies.length, state: current.state, assignee: current.assignee } }));
+        }
+      }
+      if (decision.attributes) {
+        const change = setAttributeValues(ctx, person, decision.attributes, BOT, now, current.id);
+        person = change.contact;
+        journey.push(...change.journey);
+      }
+      for (const tag of decision.tags ?? []) {
+        const change = tagContact(ctx, person, tag, { source: 'api', actor: BOT, at: now, conversationId: current.id, campaignId: null });
+        person = change.contact;
+        journey.push(...change.journey);
+      }
+      if (decision.handoff) request(typeof decision.handoff === 'object' ? (decision.handoff.reason ?? 'bot handoff') : 'bot handoff');
+    }
+
+    const conversationChanged = current !== fresh;
+    const contactChanged = person !== freshContact;
+    return {
+      changes: {
+        conversations: conversationChanged ? [{ record: { ...current, version: fresh.version + 1 }, expectedVersion: fresh.version }] : [],
+        contacts: contactChanged ? [{ record: { ...person, version: freshContact.version + 1 }, expectedVersion: freshContact.version }] : [],
+        messages,
+        outboxInserts: outbox,
+        journey,
+      },
+      result: undefined,
+      contact: person,
+      conversation: current,
+    };
+  });
+}
+
+/** A lifecycle step that the state may not allow, in which case nothing happens. */
+function tryLifecycle(
+  ctx: EngineContext,
+  conversation: Parameters<typeof applyLifecycle>[1],
+  event: Parameters<typeof applyLifecycle>[2],
+  at: string,
+  data?: Record<string, unknown>,
+): AppliedStep | null {
+  try {
+    return applyLifecycle(ctx, conversation, event, BOT, at, data);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,201 @@
+import { parseInput } from '../../errors.js';
+import type { Contact } from '../../model/contact.js';
+import { contentPreview } from '../../model/content.js';
+import type { Conversation } from '../../model/conversation.js';
+import type { JourneyEvent } from '../../model/journey.js';
+import type { Message } from '../../model/message.js';
+import type { VersionedWrite } from '../../ports/store.js';
+import { journal, later, latest, nowIso, type EngineContext } from '../context.js';
+import { receiveInputSchema, receiveOptionsSchema, type ReceiveInput, type ReceiveOptions } from '../inputs.js';
+import { applyLifecycle, hasEffect } from '../lifecycle-step.js';
+import { applyTagRules, tagContact } from '../tagging.js';
+import { runUnit } from '../unit-of-work.js';
+import { runBotTurn } from './bot-turn.js';
+
+/**
+ * What `chat.receive` returns. With `duplicate: true` the message had been received before and
+ * nothing changed; the records are the stored ones.
+ * @public
+ */
+export interface ReceiveResult {
+  contact: Contact;
+  conversation: Conversation;
+  message: Message;
+  duplicate: boolean;
+}
+
+const CUSTOMER = { type: 'customer' } as const;
+const SYSTEM = { type: 'system' } as const;
+
+/** A new open conversation for a contact, in the machine's initial state. */
+export function openConversation(ctx: EngineContext, contact: Contact, at: string): Conversation {
+  return {
+    id: ctx.ids('conv'),
+    contactId: contact.id,
+    channel: contact.channel,
+    state: 'active',
+    assignee: null,
+    openedAt: at,
+    lastActivityAt: at,
+    lastInboundAt: null,
+    requestedAt: null,
+    intervenedAt: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    archivedAt: null,
+    historyDueAt: later(at, ctx.policy.historyAfter),
+    version: 1,
+  };
+}
+
+export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOptions?: ReceiveOptions): Promise<ReceiveResult> {
+  const input = parseInput(receiveInputSchema, rawInput, 'receive input');
+  const options = parseInput(receiveOptionsSchema, rawOptions, 'receive options');
+
+  const duplicateOf = async (message: Message): Promise<ReceiveResult> => ({
+    message,
+    conversation: (await ctx.store.getConversation(message.conversationId))!,
+    contact: (await ctx.store.getContact(message.contactId))!,
+    duplicate: true,
+  });
+
+  let askBot = false;
+  const result = await runUnit<ReceiveResult>(
+    ctx,
+    async () => {
+      const existing = await ctx.store.findMessageByExternalId(input.channel, input.externalId);
+      if (existing) return { changes: {}, result: await duplicateOf(existing) };
+
+      const now = nowIso(ctx);
+      // The customer's own timestamp orders the message and drives the reply window; one from
+      // the future (clock skew) is taken as now.
+      const sentAt = input.at && input.at.toISOString() < now ? input.at.toISOString() : now;
+      const journey: JourneyEvent[] = [];
+      const conversations: VersionedWrite<Conversation>[] = [];
+
+      const found = await ctx.store.findContact(input.channel, input.from);
+      let contact: Contact =
+        found ??
+        ({
+          id: ctx.ids('ct'),
+          channel: input.channel,
+          address: input.from,
+          name: input.profile?.name ?? null,
+          attributes: {},
+          tags: {},
+          referral: null,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          lastInboundAt: null,
+          version: 0,
+        } satisfies Contact);
+      const firstMessage = found === null;
+      if (firstMessage) journey.push(journal(ctx, { type: 'contact.created', contactId: contact.id, conversationId: null, actor: CUSTOMER, at: now, data: { channel: input.channel, address: input.from } }));
+
+      let conversation = found ? await ctx.store.findOpenConversation(contact.id) : null;
+      // A chat whose History time passed but was not swept yet is archived here, so the new
+      // message opens a new conversation exactly as it would after the sweep.
+      if (conversation && conversation.historyDueAt <= now) {
+        const archived = applyLifecycle(ctx, conversation, { type: 'history.due' }, SYSTEM, now);
+        conversations.push({ record: archived.conversation, expectedVersion: conversation.version });
+        journey.push(...archived.journey);
+        conversation = null;
+      }
+      let expectedVersion: number | null = conversation?.version ?? null;
+      if (!conversation) {
+        conversation = { ...openConversation(ctx, contact, now), version: 0 };
+        journey.push(journal(ctx, { type: 'conversation.opened', contactId: contact.id, conversationId: conversation.id, actor: CUSTOMER, at: now }));
+      }
+
+      const step = applyLifecycle(ctx, conversation, { type: 'customer.message', botInRequested: ctx.policy.botAnswersRequested }, CUSTOMER, now);
+      journey.push(...step.journey);
+      askBot = hasEffect(step, 'askBot');
+      const lastActivityAt = latest(step.conversation.lastActivityAt, sentAt);
+      const nextConversation: Conversation = {
+        ...step.conversation,
+        lastActivityAt,
+        lastInboundAt: latest(step.conversation.lastInboundAt, sentAt),
+        historyDueAt: later(lastActivityAt, ctx.policy.historyAfter),
+        version: conversation.version + 1,
+      };
+      conversations.push({ record: nextConversation, expectedVersion });
+
+      const message: Message = {
+        id: ctx.ids('msg'),
+        conversationId: nextConversation.id,
+        contactId: contact.id,
+        channel: input.channel,
+        direction: 'inbound',
+        author: CUSTOMER,
+        content: input.content,
+        externalId: input.externalId,
+        replyTo: input.replyTo ?? null,
+        status: 'received',
+        error: null,
+        at: sentAt,
+        statusAt: now,
+      };
+      journey.push(
+        journal(ctx, {
+          type: 'message.received',
+          contactId: contact.id,
+          conversationId: nextConversation.id,
+          actor: CUSTOMER,
+          at: now,
+          data: { messageId: message.id, contentType: input.content.type, preview: contentPreview(input.content).slice(0, 200) },
+        }),
+      );
+
+      const contactVersion = contact.version;
+      contact = {
+        ...contact,
+        name: input.profile?.name ?? contact.name,
+        lastSeenAt: latest(contact.lastSeenAt, now),
+        lastInboundAt: latest(contact.lastInboundAt, sentAt),
+        referral: input.referral ?? contact.referral,
+        version: contactVersion + 1,
+      };
+      if (input.referral) {
+        journey.push(journal(ctx, { type: 'referral.received', contactId: contact.id, conversationId: nextConversation.id, actor: CUSTOMER, at: now, data: { ...input.referral, messageId: message.id } }));
+      }
+      if (firstMessage && ctx.policy.firstMessageTag) {
+        const tagged = tagContact(ctx, contact, ctx.policy.firstMessageTag, { source: 'first-message', actor: SYSTEM, at: now, conversationId: nextConversation.id, campaignId: null });
+        contact = tagged.contact;
+        journey.push(...tagged.journey);
+      }
+      const ruled = applyTagRules(ctx, { contact, conversation: nextConversation, message, firstMessage, at: now });
+      contact = ruled.contact;
+      journey.push(...ruled.journey);
+
+      return {
+        changes: {
+          contacts: [{ record: contact, expectedVersion: firstMessage ? null : contactVersion }],
+          conversations,
+          messages: [message],
+          journey,
+        },
+        result: { contact, conversation: nextConversation, message, duplicate: false },
+      };
+    },
+    {
+      async onConflict(conflict) {
+        if (conflict.entity !== 'message') return undefined;
+        const existing = await ctx.store.findMessageByExternalId(input.channel, input.externalId);
+        return existing ? duplicateOf(existing) : undefined;
+      },
+    },
+  );
+
+  if (result.duplicate || !askBot || !ctx.bot) return result;
+  const turn = runBotTurn(ctx, result.message.id);
+  if (!options.waitForBot) {
+    ctx.background('bot turn', turn);
+    return result;
+  }
+  await turn;
+  return {
+    ...result,
+    conversation: (await ctx.store.getConversation(result.conversation.id)) ?? result.conversation,
+    contact: (await ctx.store.getContact(result.contact.id)) ?? result.contact,
+  };
+}

@@ -1,0 +1,60 @@
+import { add, type Duration } from 'date-fns';
+import type EventEmitter from 'eventemitter3';
+import type { Actor } from '../model/actor.js';
+import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
+import type { Bot } from '../ports/bot.js';
+import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+import type { TagRule } from '../ports/tag-rule.js';
+import type { Transport } from '../ports/transport.js';
+import type { LiveChatEvents } from './events.js';
+import type { Policy } from './options.js';
+
+/** Everything a command needs, built once by createLiveChat. */
+export interface EngineContext {
+  store: Store;
+  transport: Transport;
+  bot: Bot | null;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  policy: Policy;
+  tagRules: readonly TagRule[];
+  emitter: EventEmitter<LiveChatEvents>;
+  /** Runs a promise in the background, tracked by `idle()`; failures are logged. */
+  background(label: string, work: Promise<unknown>): void;
+  /** Starts dispatching these freshly committed outbox items. */
+  dispatch(outboxIds: string[]): void;
+}
+
+/** The clock's time as a stored timestamp. */
+export const nowIso = (ctx: EngineContext): string => ctx.clock.now().toISOString();
+
+/** `at` plus a date-fns duration, as a stored timestamp. */
+export const later = (at: string, duration: Duration): string => add(new Date(at), duration).toISOString();
+
+/** The later of two stored timestamps (`null` counts as the earliest). */
+export const latest = (a: string | null, b: string): string => (a !== null && a > b ? a : b);
+
+/** A journey entry. */
+export function journal(
+  ctx: EngineContext,
+  input: {
+    type: JourneyEventType;
+    contactId: string;
+    conversationId: string | null;
+    actor: Actor;
+    at: string;
+    data?: Record<string, unknown>;
+  },
+): JourneyEvent {
+  return {
+    id: ctx.ids('jev'),
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    type: input.type,
+    actor: input.actor,
+    at: input.at,
+    data: input.data ?? {},
+  };
+}

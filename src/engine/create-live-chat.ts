@@ -1,0 +1,227 @@
+import EventEmitter from 'eventemitter3';
+import { memoryStore } from '../adapters/memory/memory-store.js';
+import { memoryTransport } from '../adapters/memory/memory-transport.js';
+import type { Agent } from '../model/agent.js';
+import type { AttributeValue, Contact } from '../model/contact.js';
+import type { Conversation } from '../model/conversation.js';
+import type { JourneyEvent } from '../model/journey.js';
+import type { Message } from '../model/message.js';
+import { consoleLogger, sortableIds, systemClock, type TimerHandle } from '../ports/clock.js';
+import type { Page, Store } from '../ports/store.js';
+import type { Transport } from '../ports/transport.js';
+import * as actions from './commands/agent-actions.js';
+import { getAgent, upsertAgent } from './commands/agents.js';
+import { addTag, removeTag, setAttributes } from './commands/contacts.js';
+import { receive, type ReceiveResult } from './commands/receive.js';
+import { sweep } from './commands/sweep.js';
+import { updateStatus, type StatusResult } from './commands/update-status.js';
+import type { EngineContext } from './context.js';
+import type { LiveChatEvents } from './events.js';
+import type {
+  AgentActionInput,
+  ByInput,
+  InboxQuery,
+  JourneyQuery,
+  MessagesQuery,
+  ReceiveInput,
+  ReceiveOptions,
+  ReplyInput,
+  RequestInterventionInput,
+  StatusInput,
+  TransferInput,
+  ViewerOptions,
+} from './inputs.js';
+import { resolvePolicy, type LiveChatOptions, type Policy } from './options.js';
+import { createDispatcher } from './outbox.js';
+import * as queries from './queries.js';
+
+/**
+ * A live chat engine instance. Every command is one unit of work over the store: validated,
+ * decided by the pure lifecycle, committed atomically against the versions it read, and only
+ * then announced as events and sent through the outbox. Every entry point validates its input
+ * and throws {@link LiveChatError} (`INVALID_INPUT` with the path) before anything is written.
+ * @public
+ */
+export interface LiveChat {
+  /** The store this engine writes to. */
+  readonly store: Store;
+  /** The transport outbound messages go through. */
+  readonly transport: Transport;
+  /** The policy in force, defaults filled in. */
+  readonly policy: Readonly<Policy>;
+
+  /** Agents who may intervene, reply and read intervened chats. */
+  readonly agents: {
+    /** Registers or updates an agent. */
+    upsert(agent: Agent): Promise<Agent>;
+    get(id: string): Promise<Agent | null>;
+    list(): Promise<Agent[]>;
+  };
+
+  /**
+   * Takes in one customer message. Idempotent on `(channel, externalId)`: a redelivered message
+   * returns `duplicate: true` and changes nothing. Finds or creates the contact and its open
+   * conversation (a new one after History), records the journey, applies the first-message tag
+   * and tag rules, then lets the bot answer. Resolves after the bot's turn, or right after the
+   * commit with `{ waitForBot: false }`.
+   */
+  receive(input: ReceiveInput, options?: ReceiveOptions): Promise<ReceiveResult>;
+  /** Asks for a human: Active or Resolved move to Requested; a repeat is a no-op. */
+  requestIntervention(conversationId: string, input: RequestInterventionInput): Promise<Conversation>;
+  /**
+   * An agent takes the chat. Compare-and-set: of racing agents exactly one wins and the others
+   * get `ALREADY_INTERVENED` naming the owner; the owner intervening again is a no-op.
+   */
+  intervene(conversationId: string, input: AgentActionInput): Promise<Conversation>;
+  /**
+   * The assignee (or an admin) answers. Free-form content outside the reply window fails with
+   * `REPLY_WINDOW_CLOSED` before reaching the transport; templates are always allowed.
+   */
+  reply(conversationId: string, input: ReplyInput): Promise<actions.ReplyResult>;
+  /** Hands the chat to another agent (assignee or admin only). */
+  transfer(conversationId: string, input: TransferInput): Promise<Conversation>;
+  /** Puts the chat back in the Requested queue (assignee or admin only). */
+  release(conversationId: string, input: AgentActionInput): Promise<Conversation>;
+  /** Resolves the chat: visible to everyone again, the bot takes the next message. */
+  resolve(conversationId: string, input: AgentActionInput): Promise<Conversation>;
+  /** Applies a delivery receipt; statuses only move forward, duplicates change nothing. */
+  updateStatus(input: StatusInput): Promise<StatusResult>;
+  /** Moves every due conversation to History; costs what is due, not what is stored. */
+  sweep(): Promise<{ archived: number }>;
+  /** Sends every due outbox item (retries included); resolves when they are settled. */
+  flush(): Promise<number>;
+
+  /** Starts the scheduler loop (sweep and outbox every `policy.tickMs` of the clock). */
+  start(): void;
+  /** Stops the scheduler loop. Work in flight finishes; `idle()` waits for it. */
+  stop(): void;
+  /** Resolves when background work (bot turns, outbox dispatch) has settled. */
+  idle(): Promise<void>;
+
+  /** A conversation, or `null` when it does not exist or `viewer` may not see it. */
+  conversation(conversationId: string, options?: ViewerOptions): Promise<Conversation | null>;
+  /** A page of a conversation's messages; `FORBIDDEN` for a viewer who may not see it. */
+  messages(conversationId: string, options?: MessagesQuery): Promise<Page<Message>>;
+  /** A page of an inbox view, newest activity first. */
+  inbox(query: InboxQuery): Promise<Page<Conversation>>;
+  /** A contact, or `null`. */
+  contact(contactId: string): Promise<Contact | null>;
+  /** A page of a contact's customer journey (oldest first unless `order: 'desc'`). */
+  journey(contactId: string, options?: JourneyQuery): Promise<Page<JourneyEvent>>;
+
+  /** Profile changes, recorded in the journey with who made them. */
+  readonly contacts: {
+    setAttributes(contactId: string, values: Record<string, AttributeValue>, options?: ByInput): Promise<Contact>;
+    addTag(contactId: string, tag: string, options?: ByInput): Promise<Contact>;
+    removeTag(contactId: string, tag: string, options?: ByInput): Promise<Contact>;
+  };
+
+  /** Subscribes to an engine event (`*` for all); returns the unsubscribe function. */
+  on<K extends keyof LiveChatEvents>(type: K, listener: LiveChatEvents[K]): () => void;
+}
+
+/**
+ * Creates a live chat engine. Every option has a default: the memory store and transport, no
+ * bot, the system clock.
+ *
+ * @example
+ * ```ts
+ * const chat = createLiveChat({ bot: keywordBot({ rules: [{ keywords: ['price'], reply: 'From $9' }], handoffKeywords: ['agent'] }) });
+ * await chat.agents.upsert({ id: 'asha', name: 'Asha', role: 'agent' });
+ * const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550001', externalId: 'wamid.1', content: { type: 'text', text: 'agent please' } });
+ * await chat.intervene(conversation.id, { agentId: 'asha' });
+ * ```
+ * @public
+ */
+export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
+  const policy = resolvePolicy(options.policy);
+  const pending = new Set<Promise<unknown>>();
+  const emitter = new EventEmitter<LiveChatEvents>();
+  const base = {
+    store: options.store ?? memoryStore(),
+    transport: options.transport ?? memoryTransport(),
+    bot: options.bot ?? null,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? sortableIds(),
+    logger: options.logger ?? consoleLogger,
+    policy,
+    tagRules: options.tagRules ?? [],
+    emitter,
+    background(label: string, work: Promise<unknown>) {
+      const tracked = work.catch((error) => base.logger.error(`${label} failed`, { error }));
+      pending.add(tracked);
+      void tracked.finally(() => pending.delete(tracked));
+    },
+  };
+  const ctx: EngineContext = {
+    ...base,
+    dispatch: (ids) => base.background('outbox dispatch', dispatcher.dispatch(ids)),
+  };
+  const dispatcher = createDispatcher(ctx);
+
+  let timer: TimerHandle | null = null;
+  let running = false;
+  const tick = async () => {
+    await sweep(ctx);
+    await dispatcher.dispatch();
+  };
+  const schedule = () => {
+    timer = ctx.clock.setTimeout(() => {
+      const work = tick().catch((error) => ctx.logger.error('scheduler tick failed', { error }));
+      ctx.background('scheduler tick', work);
+      void work.finally(() => {
+        if (running) schedule();
+      });
+    }, policy.tickMs);
+  };
+
+  return {
+    store: ctx.store,
+    transport: ctx.transport,
+    policy,
+    agents: {
+      upsert: (agent) => upsertAgent(ctx, agent),
+      get: (id) => getAgent(ctx, id),
+      list: () => ctx.store.listAgents(),
+    },
+    receive: (input, opts) => receive(ctx, input, opts),
+    requestIntervention: (id, input) => actions.requestIntervention(ctx, id, input),
+    intervene: (id, input) => actions.intervene(ctx, id, input),
+    reply: (id, input) => actions.reply(ctx, id, input),
+    transfer: (id, input) => actions.transfer(ctx, id, input),
+    release: (id, input) => actions.release(ctx, id, input),
+    resolve: (id, input) => actions.resolve(ctx, id, input),
+    updateStatus: (input) => updateStatus(ctx, input),
+    sweep: () => sweep(ctx),
+    flush: () => dispatcher.dispatch(),
+    start() {
+      if (running) return;
+      running = true;
+      schedule();
+    },
+    stop() {
+      running = false;
+      if (timer !== null) ctx.clock.clearTimeout(timer);
+      timer = null;
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    conversation: (id, opts) => queries.getConversation(ctx, id, opts),
+    messages: (id, opts) => queries.listMessages(ctx, id, opts),
+    inbox: (query) => queries.inbox(ctx, query),
+    contact: (id) => queries.getContact(ctx, id),
+    journey: (id, opts) => queries.listJourney(ctx, id, opts),
+    contacts: {
+      setAttributes: (id, values, opts) => setAttributes(ctx, id, values, opts),
+      addTag: (id, tag, opts) => addTag(ctx, id, tag, opts),
+      removeTag: (id, tag, opts) => removeTag(ctx, id, tag, opts),
+    },
+    on(type, listener) {
+      emitter.on(type, listener as never);
+      return () => {
+        emitter.off(type, listener as never);
+      };
+    },
+  };
+}

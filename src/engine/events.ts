@@ -1,0 +1,36 @@
+import type { Contact } from '../model/contact.js';
+import type { Conversation } from '../model/conversation.js';
+import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
+import type { Message } from '../model/message.js';
+
+/**
+ * The names of engine events: every journey event type, plus `message.status` for delivery
+ * receipts that move a message forward.
+ * @public
+ */
+export type LiveChatEventType = JourneyEventType | 'message.status';
+
+/**
+ * An engine event, emitted after the unit of work that caused it committed. It carries the
+ * records as committed, so a listener (a UI store, a stream) can apply it without a read.
+ * @public
+ */
+export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> {
+  type: T;
+  at: string;
+  /** The journey entry, when the event is one (every type but `message.status`). */
+  journey: JourneyEvent | null;
+  conversation: Conversation | null;
+  contact: Contact | null;
+  message: Message | null;
+}
+
+/**
+ * Listener map of the engine's emitter: one entry per event type, and `*` for all of them.
+ * @public
+ */
+export type LiveChatEvents = {
+  [K in LiveChatEventType]: (event: LiveChatEvent<K>) => void;
+} & {
+  '*': (event: LiveChatEvent) => void;
+};

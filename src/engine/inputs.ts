@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { idSchema } from '../model/actor.js';
+import { agentSchema } from '../model/agent.js';
+import { attributeValueSchema, referralSchema } from '../model/contact.js';
+import { contentSchema, outboundContentSchema } from '../model/content.js';
+import { conversationStateSchema } from '../model/conversation.js';
+import { messageStatusSchema } from '../model/message.js';
+
+// One schema per public entry point. Types users pass are inferred from these (z.input), so
+// the docs, the runtime check and the compiler agree.
+
+const timeInput = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((v) => new Date(v));
+
+/** Input of `chat.receive`. @public */
+export const receiveInputSchema = z.object({
+  channel: z.string().min(1).max(64),
+  /** The customer's address on the channel (for WhatsApp, the phone number). */
+  from: z.string().min(1).max(256),
+  /** The channel's message id: the idempotency key. */
+  externalId: z.string().min(1).max(512),
+  /** When the customer sent it; defaults to now. */
+  at: timeInput.optional(),
+  profile: z.object({ name: z.string().max(512).optional() }).optional(),
+  content: contentSchema,
+  referral: referralSchema.optional(),
+  /** External id of our message the customer replied to. */
+  replyTo: z.string().min(1).optional(),
+});
+
+/** @public */
+export type ReceiveInput = z.input<typeof receiveInputSchema>;
+
+/** Options of `chat.receive`. @public */
+export const receiveOptionsSchema = z
+  .object({
+    /** Wait for the bot's turn before resolving (default). `false` resolves right after the commit. */
+    waitForBot: z.boolean().default(true),
+  })
+  .default({ waitForBot: true });
+
+/** @public */
+export type ReceiveOptions = z.input<typeof receiveOptionsSchema>;
+
+export const conversationIdSchema = idSchema;
+
+/** Input of `chat.requestIntervention`. @public */
+export const requestInterventionInputSchema = z.object({
+  by: z.enum(['customer', 'bot', 'api']),
+  reason: z.string().max(1000).optional(),
+});
+
+/** @public */
+export type RequestInterventionInput = z.input<typeof requestInterventionInputSchema>;
+
+/** Input of intervene, release and resolve. @public */
+export const agentActionInputSchema = z.object({ agentId: idSchema });
+
+/** @public */
+export type AgentActionInput = z.input<typeof agentActionInputSchema>;
+
+/** Input of `chat.reply`. @public */
+export const replyInputSchema = z.object({
+  agentId: idSchema,
+  content: outboundContentSchema,
+  /** External id of the customer message this answers, sent as reply context. */
+  replyTo: z.string().min(1).optional(),
+});
+
+/** @public */
+export type ReplyInput = z.input<typeof replyInputSchema>;
+
+/** Input of `chat.transfer`. @public */
+export const transferInputSchema = z.object({ agentId: idSchema, to: idSchema });
+
+/** @public */
+export type TransferInput = z.input<typeof transferInputSchema>;
+
+/** Input of `chat.updateStatus`: a delivery receipt from the channel. @public */
+export const statusInputSchema = z.object({
+  channel: z.string().min(1),
+  externalId: z.string().min(1),
+  status: messageStatusSchema.exclude(['received', 'pending']),
+  at: timeInput.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+/** @public */
+export type StatusInput = z.input<typeof statusInputSchema>;
+
+/** Who reads: an agent id. Absent means integrator code, which sees everything. */
+const viewerSchema = idSchema.optional();
+
+/** Options of `chat.conversation`. @public */
+export const viewerOptionsSchema = z.object({ viewer: viewerSchema }).default({});
+
+/** @public */
+export type ViewerOptions = z.input<typeof viewerOptionsSchema>;
+
+const pageFields = {
+  cursor: z.string().min(1).nullish(),
+  limit: z.number().int().min(1).max(500).default(50),
+};
+
+/** Options of `chat.messages`. @public */
+export const messagesQuerySchema = z
+  .object({ viewer: viewerSchema, ...pageFields, order: z.enum(['asc', 'desc']).default('asc') })
+  .default({ limit: 50, order: 'asc' });
+
+/** @public */
+export type MessagesQuery = z.input<typeof messagesQuerySchema>;
+
+/** The five inbox views (tabs). @public */
+export const inboxViewSchema = conversationStateSchema;
+
+/** Options of `chat.inbox`. @public */
+export const inboxQuerySchema = z.object({ view: inboxViewSchema, viewer: viewerSchema, ...pageFields });
+
+/** @public */
+export type InboxQuery = z.input<typeof inboxQuerySchema>;
+
+/** Options of `chat.journey`. @public */
+export const journeyQuerySchema = z
+  .object({ ...pageFields, order: z.enum(['asc', 'desc']).default('asc') })
+  .default({ limit: 50, order: 'asc' });
+
+/** @public */
+export type JourneyQuery = z.input<typeof journeyQuerySchema>;
+
+/** Who makes a profile change: an agent, or integrator code (`api`, the default). @public */
+export const byInputSchema = z
+  .object({ by: z.union([z.literal('api'), z.object({ agentId: idSchema })]).default('api') })
+  .default({ by: 'api' });
+
+/** @public */
+export type ByInput = z.input<typeof byInputSchema>;
+
+export const attributesInputSchema = z.record(z.string().min(1).max(128), attributeValueSchema);
+
+export const tagNameSchema = z.string().min(1).max(128);
+
+export const agentInputSchema = agentSchema;

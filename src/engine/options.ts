@@ -1,0 +1,107 @@
+import type { Duration } from 'date-fns';
+import { z } from 'zod';
+import { parseInput } from '../errors.js';
+import type { Bot } from '../ports/bot.js';
+import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+import type { TagRule } from '../ports/tag-rule.js';
+import type { Transport } from '../ports/transport.js';
+
+/**
+ * The rules of the house. Every field has a default.
+ * @public
+ */
+export interface Policy {
+  /** Time after the last message (in or out) when a chat moves to History. Default 24 h. */
+  historyAfter: Duration;
+  /** The channel's reply window after the last inbound message. Default 24 h (WhatsApp). */
+  replyWindow: Duration;
+  /** Whether the bot keeps answering while the customer waits in Requested. Default true. */
+  botAnswersRequested: boolean;
+  /** Whether admins see (and may answer) every intervened chat. Default true. */
+  adminsSeeAll: boolean;
+  /** What to do when the bot throws or times out. Default `request-human`. */
+  onBotFailure: 'request-human' | 'ignore';
+  /** How long the bot may take for one message. Default 10 s. */
+  botTimeoutMs: number;
+  /** Tag applied on a contact's first ever message; `null` for none. Default `first-message`. */
+  firstMessageTag: string | null;
+  /** Attempts before a retryable send failure becomes final. Default 5. */
+  maxSendAttempts: number;
+  /** First retry delay; doubles per attempt, with jitter. Default 1 s. */
+  retryBaseMs: number;
+  /** Longest retry delay. Default 5 min. */
+  retryMaxMs: number;
+  /** How long a dispatcher owns a claimed outbox item before another may take it. Default 30 s. */
+  outboxLeaseMs: number;
+  /** Interval of the scheduler loop started by `chat.start()`. Default 1 s. */
+  tickMs: number;
+}
+
+/**
+ * Options of `createLiveChat`. Everything is optional: the defaults are the memory store, the
+ * memory transport, no bot, the system clock and sortable random ids.
+ * @public
+ */
+export interface LiveChatOptions {
+  store?: Store;
+  transport?: Transport;
+  /** Answers customers first; `null` or absent for no bot. */
+  bot?: Bot | null;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  policy?: Partial<Policy>;
+  /** Tag rules written as code, evaluated on every inbound message. */
+  tagRules?: TagRule[];
+}
+
+const durationSchema = z
+  .object({
+    years: z.number().min(0).optional(),
+    months: z.number().min(0).optional(),
+    weeks: z.number().min(0).optional(),
+    days: z.number().min(0).optional(),
+    hours: z.number().min(0).optional(),
+    minutes: z.number().min(0).optional(),
+    seconds: z.number().min(0).optional(),
+  })
+  .strict();
+
+const policySchema = z
+  .object({
+    historyAfter: durationSchema,
+    replyWindow: durationSchema,
+    botAnswersRequested: z.boolean(),
+    adminsSeeAll: z.boolean(),
+    onBotFailure: z.enum(['request-human', 'ignore']),
+    botTimeoutMs: z.number().int().positive(),
+    firstMessageTag: z.string().min(1).nullable(),
+    maxSendAttempts: z.number().int().min(1),
+    retryBaseMs: z.number().int().positive(),
+    retryMaxMs: z.number().int().positive(),
+    outboxLeaseMs: z.number().int().positive(),
+    tickMs: z.number().int().positive(),
+  })
+  .strict();
+
+/** The default policy. @public */
+export const defaultPolicy: Readonly<Policy> = Object.freeze({
+  historyAfter: { hours: 24 },
+  replyWindow: { hours: 24 },
+  botAnswersRequested: true,
+  adminsSeeAll: true,
+  onBotFailure: 'request-human',
+  botTimeoutMs: 10_000,
+  firstMessageTag: 'first-message',
+  maxSendAttempts: 5,
+  retryBaseMs: 1_000,
+  retryMaxMs: 300_000,
+  outboxLeaseMs: 30_000,
+  tickMs: 1_000,
+});
+
+/** Merges `policy` over the defaults and validates the result. */
+export function resolvePolicy(policy: Partial<Policy> | undefined): Policy {
+  return parseInput(policySchema, { ...defaultPolicy, ...policy }, 'policy') as Policy;
+}

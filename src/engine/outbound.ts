@@ -1,0 +1,56 @@
+import type { Author } from '../model/actor.js';
+import type { Contact } from '../model/contact.js';
+import type { OutboundContent } from '../model/content.js';
+import type { Conversation } from '../model/conversation.js';
+import type { Message } from '../model/message.js';
+import type { OutboxItem } from '../ports/store.js';
+import { later, latest, type EngineContext } from './context.js';
+
+/** An outbound message and the outbox item that will send it, written in one commit. */
+export function queueOutbound(
+  ctx: EngineContext,
+  input: { conversation: Conversation; contact: Contact; content: OutboundContent; author: Author; replyTo: string | null; at: string },
+): { message: Message; outbox: OutboxItem } {
+  const message: Message = {
+    id: ctx.ids('msg'),
+    conversationId: input.conversation.id,
+    contactId: input.contact.id,
+    channel: input.contact.channel,
+    direction: 'outbound',
+    author: input.author,
+    content: input.content,
+    externalId: null,
+    replyTo: input.replyTo,
+    status: 'pending',
+    error: null,
+    at: input.at,
+    statusAt: input.at,
+  };
+  const outbox: OutboxItem = {
+    id: ctx.ids('obx'),
+    messageId: message.id,
+    conversationId: message.conversationId,
+    contactId: message.contactId,
+    channel: message.channel,
+    to: input.contact.address,
+    content: input.content,
+    replyTo: input.replyTo,
+    attempts: 0,
+    dueAt: input.at,
+    leaseUntil: null,
+    createdAt: input.at,
+    lastError: null,
+  };
+  return { message, outbox };
+}
+
+/** Any message in or out is activity: it pushes the History due time. */
+export function touch(ctx: EngineContext, conversation: Conversation, at: string): Conversation {
+  const lastActivityAt = latest(conversation.lastActivityAt, at);
+  return { ...conversation, lastActivityAt, historyDueAt: later(lastActivityAt, ctx.policy.historyAfter) };
+}
+
+/** Whether the channel's reply window (last inbound message + policy) is open at `at`. */
+export function replyWindowOpen(ctx: EngineContext, conversation: Conversation, at: string): boolean {
+  return conversation.lastInboundAt !== null && later(conversation.lastInboundAt, ctx.policy.replyWindow) > at;
+}

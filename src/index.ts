@@ -1,0 +1,102 @@
+// The core entry: explicit named exports only. Nothing here imports Node built-ins, so the
+// core also runs in a browser.
+
+export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
+export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
+export type { LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { ReceiveResult } from './engine/commands/receive.js';
+export type { ReplyResult } from './engine/commands/agent-actions.js';
+export type { StatusResult } from './engine/commands/update-status.js';
+export type {
+  AgentActionInput,
+  ByInput,
+  InboxQuery,
+  JourneyQuery,
+  MessagesQuery,
+  ReceiveInput,
+  ReceiveOptions,
+  ReplyInput,
+  RequestInterventionInput,
+  StatusInput,
+  TransferInput,
+  ViewerOptions,
+} from './engine/inputs.js';
+
+export { LiveChatError, errorCodes, type LiveChatErrorCode, type LiveChatErrorOptions } from './errors.js';
+
+export { conversationMachine, type LifecycleContext, type LifecycleEffect, type LifecycleEvent } from './lifecycle/machine.js';
+export { lifecycleStep, restoreSnapshot, type LifecycleSnapshot, type LifecycleStep } from './lifecycle/transition.js';
+
+export {
+  actorSchema,
+  agentSchema,
+  attributeValueSchema,
+  authorSchema,
+  contactSchema,
+  contentPreview,
+  contentSchema,
+  conversationSchema,
+  conversationStateSchema,
+  isStatusAdvance,
+  journeyEventSchema,
+  journeyEventTypeSchema,
+  messageSchema,
+  messageStatusSchema,
+  outboundContentSchema,
+  referralSchema,
+  tagAssignmentSchema,
+  tagSourceSchema,
+  type Actor,
+  type Agent,
+  type AttributeValue,
+  type Author,
+  type Contact,
+  type Content,
+  type Conversation,
+  type ConversationState,
+  type DeliveryError,
+  type JourneyEvent,
+  type JourneyEventType,
+  type Message,
+  type MessageStatus,
+  type OutboundContent,
+  type Referral,
+  type TagAssignment,
+  type TagSource,
+} from './model/index.js';
+
+export type { Bot, BotDecision, BotInput } from './ports/bot.js';
+export {
+  consoleLogger,
+  silentLogger,
+  sortableIds,
+  systemClock,
+  type Clock,
+  type IdGenerator,
+  type Logger,
+  type TimerHandle,
+} from './ports/clock.js';
+export type {
+  ChangeSet,
+  CommitConflict,
+  CommitResult,
+  ConversationQuery,
+  MessageUpdate,
+  OutboxItem,
+  Page,
+  PageQuery,
+  Store,
+  StoreCapabilities,
+  VersionedWrite,
+} from './ports/store.js';
+export type { TagRule, TagRuleActions, TagRuleContext } from './ports/tag-rule.js';
+export type { OutboundMessage, SendFailureKind, SendResult, Transport } from './ports/transport.js';
+
+export { memoryStore } from './adapters/memory/memory-store.js';
+export {
+  memoryTransport,
+  type MemoryTransport,
+  type MemoryTransportOptions,
+  type SentMessage,
+} from './adapters/memory/memory-transport.js';
+export { keywordBot, type KeywordBotOptions } from './bots/keyword-bot.js';

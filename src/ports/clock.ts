@@ -1,0 +1,79 @@
+/**
+ * Time and timers, injected so tests and simulations are deterministic.
+ * The engine never reads `Date.now()` or calls the global `setTimeout` itself.
+ * @public
+ */
+export interface Clock {
+  /** The current time. */
+  now(): Date;
+  /** Calls `fn` after `ms` milliseconds of this clock's time. */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer from {@link Clock.setTimeout}; unknown handles are ignored. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** An opaque timer handle. @public */
+export type TimerHandle = unknown;
+
+/**
+ * The wall clock with the platform's timers (browser or Node).
+ * @public
+ */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+};
+
+/**
+ * Makes a new unique id with a short prefix naming the record kind (`conv`, `msg`, ...).
+ * Ids must be unique across every engine instance sharing a store; they should sort by creation
+ * time, so that records created in one unit of work keep their order under equal timestamps.
+ * @public
+ */
+export type IdGenerator = (prefix: string) => string;
+
+/**
+ * Time-sortable ids: 12 hex digits of milliseconds, a per-process counter, and 64 random bits.
+ * Safe across processes (the random part) and ordered within one (the counter).
+ * @public
+ */
+export function sortableIds(now: () => number = Date.now): IdGenerator {
+  let last = 0;
+  let counter = 0;
+  return (prefix) => {
+    const ms = now();
+    if (ms === last) counter += 1;
+    else {
+      last = ms;
+      counter = 0;
+    }
+    const random = new Uint32Array(2);
+    globalThis.crypto.getRandomValues(random);
+    const time = ms.toString(16).padStart(12, '0');
+    const seq = counter.toString(16).padStart(6, '0');
+    const rand = random[0]!.toString(16).padStart(8, '0') + random[1]!.toString(16).padStart(8, '0');
+    return `${prefix}_${time}${seq}${rand}`;
+  };
+}
+
+/**
+ * Where the engine writes what went wrong in the background (a bot that threw, a send that
+ * failed). Defaults to `console.warn` / `console.error`.
+ * @public
+ */
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** A logger that writes warnings and errors to the console. @public */
+export const consoleLogger: Logger = {
+  debug: () => {},
+  warn: (message, data) => console.warn(`[livechat] ${message}`, data ?? ''),
+  error: (message, data) => console.error(`[livechat] ${message}`, data ?? ''),
+};
+
+/** A logger that drops everything. @public */
+export const silentLogger: Logger = { debug: () => {}, warn: () => {}, error: () => {} };

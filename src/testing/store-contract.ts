@@ -1,0 +1,423 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Contact } from '../model/contact.js';
+import type { Conversation, ConversationState } from '../model/conversation.js';
+import type { JourneyEvent } from '../model/journey.js';
+import type { Message } from '../model/message.js';
+import type { OutboxItem, Store } from '../ports/store.js';
+
+/**
+ * Options of {@link storeContract}.
+ * @public
+ */
+export interface StoreContractOptions {
+  /** Called after each test with the store it used (close connections, drop data). */
+  teardown?: (store: Store) => Promise<void> | void;
+}
+
+// Fixed, readable timestamps: minute `m` of a fixed day.
+const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 9, 0) + m * 60_000).toISOString();
+let seq = 0;
+const id = (prefix: string) => `${prefix}_${String(++seq).padStart(8, '0')}`;
+
+function contact(overrides: Partial<Contact> = {}): Contact {
+  return {
+    id: id('ct'),
+    channel: 'whatsapp',
+    address: `+1555${String(seq).padStart(7, '0')}`,
+    name: 'Maya Ortiz',
+    attributes: { email: 'maya@example.com', seats: 12, vip: true, note: null },
+    tags: {
+      'first-message': {
+        source: 'first-message',
+        actor: { type: 'system' },
+        at: t(0),
+        conversationId: null,
+        campaignId: null,
+      },
+    },
+    referral: { sourceUrl: 'https://fb.me/ad', sourceId: '42', sourceType: 'ad', headline: 'Spring sale' },
+    firstSeenAt: t(0),
+    lastSeenAt: t(0),
+    lastInboundAt: t(0),
+    version: 1,
+    ...overrides,
+  };
+}
+
+function conversation(contactId: string, overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id: id('conv'),
+    contactId,
+    channel: 'whatsapp',
+    state: 'active',
+    assignee: null,
+    openedAt: t(0),
+    lastActivityAt: t(0),
+    lastInboundAt: t(0),
+    requestedAt: null,
+    intervenedAt: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    archivedAt: null,
+    historyDueAt: t(24 * 60),
+    version: 1,
+    ...overrides,
+  };
+}
+
+function message(conv: Conversation, overrides: Partial<Message> = {}): Message {
+  return {
+    id: id('msg'),
+    conversationId: conv.id,
+    contactId: conv.contactId,
+    channel: 'whatsapp',
+    direction: 'inbound',
+    author: { type: 'customer' },
+    content: { type: 'text', text: 'Does it come in another colour? ü 😀' },
+    externalId: `wamid.${seq}`,
+    replyTo: null,
+    status: 'received',
+    error: null,
+    at: t(0),
+    statusAt: t(0),
+    ...overrides,
+  };
+}
+
+function journeyEvent(contactId: string, overrides: Partial<JourneyEvent> = {}): JourneyEvent {
+  return {
+    id: id('jev'),
+    contactId,
+    conversationId: null,
+    type: 'message.received',
+    actor: { type: 'customer' },
+    at: t(0),
+    data: { preview: 'hello', nested: { list: [1, 'two', null] } },
+    ...overrides,
+  };
+}
+
+function outboxItem(msg: Message, overrides: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    id: id('obx'),
+    messageId: msg.id,
+    conversationId: msg.conversationId,
+    contactId: msg.contactId,
+    channel: 'whatsapp',
+    to: '+15550001',
+    content: { type: 'template', name: 'welcome', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maya' }] }] },
+    replyTo: null,
+    attempts: 0,
+    dueAt: t(0),
+    leaseUntil: null,
+    createdAt: t(0),
+    lastError: null,
+    ...overrides,
+  };
+}
+
+/** Seeds one contact with one open conversation and returns them. */
+async function seed(store: Store, convOverrides: Partial<Conversation> = {}) {
+  const c = contact();
+  const conv = conversation(c.id, convOverrides);
+  expect(await store.commit({ contacts: [{ record: c, expectedVersion: null }], conversations: [{ record: conv, expectedVersion: null }] })).toEqual({ ok: true });
+  return { contact: c, conversation: conv };
+}
+
+async function pageAll<T>(fetch: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 1000; guard += 1) {
+    const page = await fetch(cursor);
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    cursor = page.nextCursor;
+  }
+  throw new Error('pagination did not end');
+}
+
+/**
+ * The conformance suite every {@link Store} must pass: atomic commits, optimistic concurrency,
+ * idempotency keys, ordering and cursor pagination, due-time queries and outbox claims. Call it
+ * inside a vitest test file with a factory that returns a fresh, empty store.
+ *
+ * @example
+ * ```ts
+ * import { storeContract } from 'livechat-engine/testing';
+ * storeContract('my store', async () => myStore(await freshDatabase()));
+ * ```
+ * @public
+ */
+export function storeContract(name: string, makeStore: () => Store | Promise<Store>, options: StoreContractOptions = {}): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await options.teardown?.(store);
+    });
+
+    describe('records', () => {
+      it('reads back every record exactly as committed', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const m = message(conv, { replyTo: 'wamid.ctx', content: { type: 'location', latitude: 52.5, longitude: 13.4, name: 'Berlin' } });
+        const e = journeyEvent(c.id, { conversationId: conv.id, actor: { type: 'agent', id: 'asha' } });
+        const o = outboxItem(m);
+        expect(await store.commit({ messages: [m], journey: [e], outboxInserts: [o] })).toEqual({ ok: true });
+        expect(await store.getContact(c.id)).toEqual(c);
+        expect(await store.findContact('whatsapp', c.address)).toEqual(c);
+        expect(await store.findContact('whatsapp', '+0000')).toBeNull();
+        expect(await store.findContact('sms', c.address)).toBeNull();
+        expect(await store.getConversation(conv.id)).toEqual(conv);
+        expect(await store.findOpenConversation(c.id)).toEqual(conv);
+        expect(await store.getMessage(m.id)).toEqual(m);
+        expect(await store.findMessageByExternalId('whatsapp', m.externalId!)).toEqual(m);
+        expect(await store.findMessageByExternalId('sms', m.externalId!)).toBeNull();
+        expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toEqual([e]);
+        const claimed = await store.claimOutbox({ now: t(0), leaseUntil: t(1), limit: 10 });
+        expect(claimed).toEqual([{ ...o, leaseUntil: t(1) }]);
+      });
+
+      it('answers null for records that do not exist', async () => {
+        expect(await store.getContact('ct_missing')).toBeNull();
+        expect(await store.getConversation('conv_missing')).toBeNull();
+        expect(await store.findOpenConversation('ct_missing')).toBeNull();
+        expect(await store.getMessage('msg_missing')).toBeNull();
+        expect(await store.getAgent('nobody')).toBeNull();
+        expect(await store.listMessages('conv_missing', { limit: 10, order: 'asc' })).toEqual({ items: [], nextCursor: null });
+      });
+
+      it('upserts and lists agents', async () => {
+        await store.upsertAgent({ id: 'asha', name: 'Asha', role: 'agent' });
+        await store.upsertAgent({ id: 'bo', name: 'Bo', role: 'admin' });
+        await store.upsertAgent({ id: 'asha', name: 'Asha K.', role: 'admin' });
+        expect(await store.getAgent('asha')).toEqual({ id: 'asha', name: 'Asha K.', role: 'admin' });
+        expect((await store.listAgents()).map((a) => a.id).sort()).toEqual(['asha', 'bo']);
+      });
+    });
+
+    describe('optimistic concurrency', () => {
+      it('lets exactly one of two writers of the same version win', async () => {
+        const { conversation: conv } = await seed(store);
+        const a = { ...conv, state: 'intervened' as const, assignee: 'asha', version: 2 };
+        const b = { ...conv, state: 'intervened' as const, assignee: 'bo', version: 2 };
+        const results = await Promise.all([
+          store.commit({ conversations: [{ record: a, expectedVersion: 1 }] }),
+          store.commit({ conversations: [{ record: b, expectedVersion: 1 }] }),
+        ]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        const loser = results.find((r) => !r.ok);
+        expect(loser).toEqual({ ok: false, conflict: { kind: 'version', entity: 'conversation', id: conv.id } });
+        const stored = await store.getConversation(conv.id);
+        expect(stored?.version).toBe(2);
+        expect([a.assignee, b.assignee]).toContain(stored?.assignee);
+      });
+
+      it('refuses a stale contact version and writes nothing of the change set', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const m = message(conv);
+        const e = journeyEvent(c.id);
+        const result = await store.commit({
+          messages: [m],
+          journey: [e],
+          conversations: [{ record: { ...conv, lastActivityAt: t(5), version: 2 }, expectedVersion: 1 }],
+          contacts: [{ record: { ...c, name: 'Changed', version: 3 }, expectedVersion: 2 }],
+        });
+        expect(result).toEqual({ ok: false, conflict: { kind: 'version', entity: 'contact', id: c.id } });
+        expect(await store.getMessage(m.id)).toBeNull();
+        expect(await store.findMessageByExternalId('whatsapp', m.externalId!)).toBeNull();
+        expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toEqual([]);
+        expect(await store.getConversation(conv.id)).toEqual(conv);
+        expect(await store.getContact(c.id)).toEqual(c);
+      });
+
+      it('refuses an update of a record that does not exist', async () => {
+        const c = contact();
+        const result = await store.commit({ contacts: [{ record: c, expectedVersion: 1 }] });
+        expect(result).toEqual({ ok: false, conflict: { kind: 'version', entity: 'contact', id: c.id } });
+        expect(await store.getContact(c.id)).toBeNull();
+      });
+
+      it('compares and sets message statuses', async () => {
+        const { conversation: conv } = await seed(store);
+        const m = message(conv, { direction: 'outbound', author: { type: 'agent', id: 'asha' }, status: 'pending', externalId: null });
+        await store.commit({ messages: [m] });
+        expect(await store.commit({ messageUpdates: [{ id: m.id, expectedStatus: 'pending', status: 'sent', statusAt: t(1), externalId: 'wamid.out.1' }] })).toEqual({ ok: true });
+        const stale = await store.commit({ messageUpdates: [{ id: m.id, expectedStatus: 'pending', status: 'failed', statusAt: t(2), error: { code: '131026', message: 'undeliverable' } }] });
+        expect(stale).toEqual({ ok: false, conflict: { kind: 'version', entity: 'message', id: m.id } });
+        expect(await store.commit({ messageUpdates: [{ id: m.id, expectedStatus: 'sent', status: 'failed', statusAt: t(3), error: { code: '131026', message: 'undeliverable' } }] })).toEqual({ ok: true });
+        expect(await store.getMessage(m.id)).toEqual({ ...m, status: 'failed', statusAt: t(3), externalId: 'wamid.out.1', error: { code: '131026', message: 'undeliverable' } });
+        expect((await store.findMessageByExternalId('whatsapp', 'wamid.out.1'))?.id).toBe(m.id);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('keeps message external ids unique per channel', async () => {
+        const { conversation: conv } = await seed(store);
+        const first = message(conv, { externalId: 'wamid.same' });
+        expect(await store.commit({ messages: [first] })).toEqual({ ok: true });
+        const again = message(conv, { externalId: 'wamid.same' });
+        const e = journeyEvent(conv.contactId);
+        expect(await store.commit({ messages: [again], journey: [e] })).toEqual({ ok: false, conflict: { kind: 'unique', entity: 'message', id: again.id } });
+        expect(await store.getMessage(again.id)).toBeNull();
+        expect((await store.listJourney(conv.contactId, { limit: 10, order: 'asc' })).items).toEqual([]);
+        expect(await store.commit({ messages: [message(conv, { externalId: 'wamid.same', channel: 'sms' })] })).toEqual({ ok: true });
+      });
+
+      it('refuses two inserts of the same external id in one change set', async () => {
+        const { conversation: conv } = await seed(store);
+        const result = await store.commit({ messages: [message(conv, { externalId: 'wamid.x' }), message(conv, { externalId: 'wamid.x' })] });
+        expect(result.ok).toBe(false);
+        expect(await store.findMessageByExternalId('whatsapp', 'wamid.x')).toBeNull();
+      });
+
+      it('keeps contact addresses unique per channel', async () => {
+        const c = contact({ address: '+15557770000' });
+        expect(await store.commit({ contacts: [{ record: c, expectedVersion: null }] })).toEqual({ ok: true });
+        const twin = contact({ address: '+15557770000' });
+        expect(await store.commit({ contacts: [{ record: twin, expectedVersion: null }] })).toEqual({ ok: false, conflict: { kind: 'unique', entity: 'contact', id: twin.id } });
+        expect(await store.getContact(twin.id)).toBeNull();
+      });
+
+      it('allows at most one open conversation per contact', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const second = conversation(c.id);
+        expect(await store.commit({ conversations: [{ record: second, expectedVersion: null }] })).toEqual({
+          ok: false,
+          conflict: { kind: 'unique', entity: 'conversation', id: second.id },
+        });
+        // Archiving the open one and opening the next in one change set is allowed.
+        const archived = { ...conv, state: 'history' as const, archivedAt: t(30), version: 2 };
+        expect(await store.commit({ conversations: [{ record: archived, expectedVersion: 1 }, { record: second, expectedVersion: null }] })).toEqual({ ok: true });
+        expect((await store.findOpenConversation(c.id))?.id).toBe(second.id);
+        expect(await store.getConversation(conv.id)).toEqual(archived);
+      });
+
+      it('refuses duplicate ids', async () => {
+        const { contact: c } = await seed(store);
+        const e = journeyEvent(c.id);
+        expect(await store.commit({ journey: [e] })).toEqual({ ok: true });
+        expect(await store.commit({ journey: [{ ...e }] })).toEqual({ ok: false, conflict: { kind: 'unique', entity: 'journey', id: e.id } });
+      });
+    });
+
+    describe('inbox queries', () => {
+      it('pages a state newest activity first, with an assignee filter', async () => {
+        const created: Conversation[] = [];
+        for (let i = 0; i < 7; i += 1) {
+          const state: ConversationState = i % 2 === 0 ? 'intervened' : 'active';
+          const { conversation: conv } = await seed(store, { state, assignee: state === 'intervened' ? (i % 4 === 0 ? 'asha' : 'bo') : null, lastActivityAt: t(i % 3) });
+          created.push(conv);
+        }
+        const byActivity = (a: Conversation, b: Conversation) => (a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : -1) : a.lastActivityAt < b.lastActivityAt ? 1 : -1);
+        const intervened = created.filter((c) => c.state === 'intervened').sort(byActivity);
+        const pages = await pageAll((cursor) => store.listConversations({ state: 'intervened', cursor, limit: 2 }));
+        expect(pages.map((c) => c.id)).toEqual(intervened.map((c) => c.id));
+        const asha = await pageAll((cursor) => store.listConversations({ state: 'intervened', assignee: 'asha', cursor, limit: 1 }));
+        expect(asha.map((c) => c.id)).toEqual(intervened.filter((c) => c.assignee === 'asha').map((c) => c.id));
+        const active = await store.listConversations({ state: 'active', limit: 10 });
+        expect(active.items.map((c) => c.id)).toEqual(created.filter((c) => c.state === 'active').sort(byActivity).map((c) => c.id));
+        expect(active.nextCursor).toBeNull();
+        expect((await store.listConversations({ state: 'history', limit: 10 })).items).toEqual([]);
+      });
+
+      it('moves a conversation between views when its state changes', async () => {
+        const { conversation: conv } = await seed(store);
+        await store.commit({ conversations: [{ record: { ...conv, state: 'requested', version: 2 }, expectedVersion: 1 }] });
+        expect((await store.listConversations({ state: 'active', limit: 10 })).items).toEqual([]);
+        expect((await store.listConversations({ state: 'requested', limit: 10 })).items.map((c) => c.id)).toEqual([conv.id]);
+      });
+
+      it('lists only open conversations that are due, soonest first', async () => {
+        const a = await seed(store, { historyDueAt: t(30) });
+        const b = await seed(store, { historyDueAt: t(10) });
+        await seed(store, { historyDueAt: t(90) });
+        const gone = await seed(store, { historyDueAt: t(5) });
+        await store.commit({ conversations: [{ record: { ...gone.conversation, state: 'history', version: 2 }, expectedVersion: 1 }] });
+        expect((await store.listDue({ now: t(60), limit: 10 })).map((c) => c.id)).toEqual([b.conversation.id, a.conversation.id]);
+        expect((await store.listDue({ now: t(60), limit: 1 })).map((c) => c.id)).toEqual([b.conversation.id]);
+        // New activity pushes the due time out.
+        await store.commit({ conversations: [{ record: { ...b.conversation, historyDueAt: t(100), version: 2 }, expectedVersion: 1 }] });
+        expect((await store.listDue({ now: t(60), limit: 10 })).map((c) => c.id)).toEqual([a.conversation.id]);
+        expect(await store.listDue({ now: t(0), limit: 10 })).toEqual([]);
+      });
+    });
+
+    describe('timelines', () => {
+      it('pages messages and journey events by time both ways, stable while records are added', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const messages = [3, 1, 2, 2, 0].map((m) => message(conv, { at: t(m) }));
+        const events = [3, 1, 2, 2, 0].map((m) => journeyEvent(c.id, { at: t(m), conversationId: conv.id }));
+        await store.commit({ messages, journey: events });
+        const order = <T extends { at: string; id: string }>(xs: T[]) => [...xs].sort((x, y) => (x.at === y.at ? (x.id < y.id ? -1 : 1) : x.at < y.at ? -1 : 1)).map((x) => x.id);
+        const asc = await pageAll((cursor) => store.listMessages(conv.id, { cursor, limit: 2, order: 'asc' }));
+        expect(asc.map((m) => m.id)).toEqual(order(messages));
+        const desc = await pageAll((cursor) => store.listJourney(c.id, { cursor, limit: 2, order: 'desc' }));
+        expect(desc.map((e) => e.id)).toEqual(order(events).reverse());
+
+        const first = await store.listJourney(c.id, { limit: 2, order: 'asc' });
+        const late = journeyEvent(c.id, { at: t(9) });
+        await store.commit({ journey: [late] });
+        const rest = await pageAll((cursor) => store.listJourney(c.id, { cursor: cursor ?? first.nextCursor, limit: 2, order: 'asc' }));
+        expect([...first.items, ...rest].map((e) => e.id)).toEqual([...order(events), late.id]);
+      });
+
+      it('keeps one conversation\u2019s messages apart from another\u2019s', async () => {
+        const one = await seed(store);
+        const two = await seed(store);
+        await store.commit({ messages: [message(one.conversation), message(two.conversation), message(one.conversation)] });
+        expect((await store.listMessages(one.conversation.id, { limit: 10, order: 'asc' })).items).toHaveLength(2);
+        expect((await store.listMessages(two.conversation.id, { limit: 10, order: 'asc' })).items).toHaveLength(1);
+      });
+    });
+
+    describe('outbox', () => {
+      async function queued(count: number, overrides: (i: number) => Partial<OutboxItem> = () => ({})) {
+        const { conversation: conv } = await seed(store);
+        const items: OutboxItem[] = [];
+        const messages: Message[] = [];
+        for (let i = 0; i < count; i += 1) {
+          const m = message(conv, { direction: 'outbound', status: 'pending', externalId: null, author: { type: 'bot' } });
+          messages.push(m);
+          items.push(outboxItem(m, { createdAt: t(i), dueAt: t(i), ...overrides(i) }));
+        }
+        await store.commit({ messages, outboxInserts: items });
+        return items;
+      }
+
+      it('claims due, free items oldest first and never hands one out twice', async () => {
+        const items = await queued(5, (i) => (i === 4 ? { dueAt: t(50) } : {}));
+        const [a, b] = await Promise.all([
+          store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 2 }),
+          store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 2 }),
+        ]);
+        const ids = [...a!, ...b!].map((o) => o.id);
+        expect(new Set(ids).size).toBe(4);
+        expect(ids.sort()).toEqual(items.slice(0, 4).map((o) => o.id).sort());
+        expect(await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 })).toEqual([]);
+        // Leases expire: a crashed dispatcher's items come back.
+        const again = await store.claimOutbox({ now: t(12), leaseUntil: t(13), limit: 10 });
+        expect(again.map((o) => o.id)).toEqual(items.slice(0, 4).map((o) => o.id));
+      });
+
+      it('claims only the given ids', async () => {
+        const items = await queued(3);
+        const claimed = await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10, ids: [items[2]!.id] });
+        expect(claimed.map((o) => o.id)).toEqual([items[2]!.id]);
+      });
+
+      it('reschedules, frees and deletes items', async () => {
+        const [item] = await queued(1);
+        await store.claimOutbox({ now: t(1), leaseUntil: t(5), limit: 10 });
+        expect(await store.commit({ outboxUpdates: [{ id: item!.id, attempts: 1, dueAt: t(20), lastError: { code: '130429', message: 'throttled' } }] })).toEqual({ ok: true });
+        expect(await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 })).toEqual([]);
+        const [back] = await store.claimOutbox({ now: t(20), leaseUntil: t(21), limit: 10 });
+        expect(back).toEqual({ ...item, attempts: 1, dueAt: t(20), leaseUntil: t(21), lastError: { code: '130429', message: 'throttled' } });
+        expect(await store.commit({ outboxDeletes: [item!.id] })).toEqual({ ok: true });
+        expect(await store.commit({ outboxDeletes: [item!.id] })).toEqual({ ok: false, conflict: { kind: 'version', entity: 'outbox', id: item!.id } });
+        expect(await store.claimOutbox({ now: t(99), leaseUntil: t(100), limit: 10 })).toEqual([]);
+      });
+    });
+  });
+}

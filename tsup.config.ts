@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+// One build for every entry point: each subpath in package.json "exports" is an entry here.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+  target: 'es2022',
+  platform: 'neutral',
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  external: ['vitest'],
+});
