@@ -4,3 +4,5 @@
 
 export type { PGliteLike, PgPoolClientLike, PgPoolLike, PostgresClient, SqlQueryable } from './client.js';
 export { postgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
+export { openEmbeddedStore, type EmbeddedStore, type EmbeddedStoreOptions } from './embedded.js';
+export { postgresEvents, type PostgresEvents, type PostgresEventsOptions } from './events.js';
