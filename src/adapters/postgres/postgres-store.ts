@@ -235,13 +235,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return rows.map(toConversation);
     },
     async claimDue({ now, leaseUntil, limit }) {
+      // `id = any(array(...))`, not a join: the claimed ids are then fetched by primary key,
+      // where a join would let the planner hash the whole table.
       const { rows } = await q(
-        `with picked as (
+        `update ${s}.conversations set sweep_lease_until = $2
+         where id = any(array(
            select id from ${s}.conversations
            where state <> 'history' and history_due_at <= $1 and (sweep_lease_until is null or sweep_lease_until <= $1)
-           order by history_due_at, id limit $3 for update skip locked)
-         update ${s}.conversations c set sweep_lease_until = $2 from picked where c.id = picked.id
-         returning ${CONVERSATION_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}`,
+           order by history_due_at, id limit $3 for update skip locked))
+         returning ${CONVERSATION_COLUMNS}`,
         [now, leaseUntil, limit],
       );
       return rows.map(toConversation).sort((a, b) => (a.historyDueAt === b.historyDueAt ? (a.id < b.id ? -1 : 1) : a.historyDueAt < b.historyDueAt ? -1 : 1));
@@ -266,12 +268,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         only = ' and id = any($4::text[])';
       }
       const { rows } = await q(
-        `with picked as (
+        `update ${s}.outbox set lease_until = $2
+         where id = any(array(
            select id from ${s}.outbox
            where due_at <= $1 and (lease_until is null or lease_until <= $1)${only}
-           order by due_at, id limit $3 for update skip locked)
-         update ${s}.outbox o set lease_until = $2 from picked where o.id = picked.id
-         returning ${OUTBOX_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}`,
+           order by due_at, id limit $3 for update skip locked))
+         returning ${OUTBOX_COLUMNS}`,
         params,
       );
       // Oldest first, so one conversation's messages go out in the order they were queued.
