@@ -58,6 +58,12 @@ export async function openEmbeddedStore(options?: EmbeddedStoreOptions): Promise
   }
   let db: PGliteLike & { close(): Promise<void> };
   try {
+    // PGlite makes the directory itself but not its parents. Only for a path in Node: other
+    // schemes (`memory://`, `idb://` in a browser) have no directory to make.
+    if (!dataDir.includes('://') && typeof process !== 'undefined' && process.versions?.node) {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(dataDir, { recursive: true });
+    }
     db = await PGlite.create(dataDir);
   } catch (cause) {
     throw new LiveChatError('STORE_ERROR', { message: `Could not open the embedded database in ${dataDir}: ${String(cause)}`, details: { dataDir }, cause });
