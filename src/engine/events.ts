@@ -30,7 +30,5 @@ export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> 
  * @public
  */
 export type LiveChatEvents = {
-  [K in LiveChatEventType]: (event: LiveChatEvent<K>) => void;
-} & {
-  '*': (event: LiveChatEvent) => void;
+  [K in LiveChatEventType | '*']: (event: K extends LiveChatEventType ? LiveChatEvent<K> : LiveChatEvent) => void;
 };

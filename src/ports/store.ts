@@ -168,10 +168,15 @@ export interface Store {
 
   /**
    * Claims outbox items that are due (`dueAt <= now`) and free (no lease, or an expired one),
-   * oldest first, setting their lease to `leaseUntil`. Two concurrent claims never return the
-   * same item. `ids` restricts the claim to those items.
+   * oldest first (`createdAt`, then `id`), setting their lease to `leaseUntil`. Two concurrent
+   * claims never return the same item.
+   *
+   * Per conversation, only the head of its queue is claimable: an item is claimed only if every
+   * older item of the same conversation is claimed with it, so one conversation's messages go
+   * out in order even while an earlier one waits for a retry or is leased elsewhere.
+   * `conversations` restricts the claim to those conversations' items.
    */
-  claimOutbox(query: { now: string; leaseUntil: string; limit: number; ids?: string[] }): Promise<OutboxItem[]>;
+  claimOutbox(query: { now: string; leaseUntil: string; limit: number; conversations?: string[] }): Promise<OutboxItem[]>;
 
   upsertAgent(agent: Agent): Promise<void>;
   getAgent(id: string): Promise<Agent | null>;
