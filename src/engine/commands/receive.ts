@@ -19,9 +19,13 @@ import { runBotTurn } from './bot-turn.js';
  * @public
  */
 export interface ReceiveResult {
+  /** The contact after the message (and, when waited for, the bot's turn). */
   contact: Contact;
+  /** The conversation the message landed in, after the bot's turn when waited for. */
   conversation: Conversation;
+  /** The stored inbound message. */
   message: Message;
+  /** Whether the message had been received before (nothing changed). */
   duplicate: boolean;
 }
 
