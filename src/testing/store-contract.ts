@@ -137,7 +137,7 @@ async function pageAll<T>(fetch: (cursor: string | null) => Promise<{ items: T[]
 }
 
 /**
- * The conformance suite every {@link Store} must pass: atomic commits, optimistic concurrency,
+ * The conformance suite every `Store` must pass: atomic commits, optimistic concurrency,
  * idempotency keys, ordering and cursor pagination, due-time queries and outbox claims. Call it
  * inside a vitest test file with a factory that returns a fresh, empty store.
  *
