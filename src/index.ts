@@ -7,19 +7,34 @@ export type { LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
-export type {
-  AgentActionInput,
-  ByInput,
-  InboxQuery,
-  JourneyQuery,
-  MessagesQuery,
-  ReceiveInput,
-  ReceiveOptions,
-  ReplyInput,
-  RequestInterventionInput,
-  StatusInput,
-  TransferInput,
-  ViewerOptions,
+// Input schemas are exported so that a REST layer or a queue consumer can validate with
+// exactly the rules the engine applies.
+export {
+  agentActionInputSchema,
+  byInputSchema,
+  inboxQuerySchema,
+  inboxViewSchema,
+  journeyQuerySchema,
+  messagesQuerySchema,
+  receiveInputSchema,
+  receiveOptionsSchema,
+  replyInputSchema,
+  requestInterventionInputSchema,
+  statusInputSchema,
+  transferInputSchema,
+  viewerOptionsSchema,
+  type AgentActionInput,
+  type ByInput,
+  type InboxQuery,
+  type JourneyQuery,
+  type MessagesQuery,
+  type ReceiveInput,
+  type ReceiveOptions,
+  type ReplyInput,
+  type RequestInterventionInput,
+  type StatusInput,
+  type TransferInput,
+  type ViewerOptions,
 } from './engine/inputs.js';
 
 export { LiveChatError, errorCodes, type LiveChatErrorCode, type LiveChatErrorOptions } from './errors.js';
@@ -37,6 +52,7 @@ export {
   contentSchema,
   conversationSchema,
   conversationStateSchema,
+  deliveryErrorSchema,
   isStatusAdvance,
   journeyEventSchema,
   journeyEventTypeSchema,
@@ -99,4 +115,4 @@ export {
   type MemoryTransportOptions,
   type SentMessage,
 } from './adapters/memory/memory-transport.js';
-export { keywordBot, type KeywordBotOptions } from './bots/keyword-bot.js';
+export { keywordBot, keywordBotOptionsSchema, type KeywordBotOptions } from './bots/keyword-bot.js';

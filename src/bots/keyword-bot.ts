@@ -19,7 +19,10 @@ export const keywordBotOptionsSchema = z.object({
   fallback: replySchema.optional(),
 });
 
-/** @public */
+/**
+ * Options of {@link keywordBot} (see {@link keywordBotOptionsSchema}).
+ * @public
+ */
 export type KeywordBotOptions = z.input<typeof keywordBotOptionsSchema>;
 
 const toContent = (reply: string | OutboundContent): OutboundContent =>

@@ -16,12 +16,17 @@ export type LiveChatEventType = JourneyEventType | 'message.status';
  * @public
  */
 export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> {
+  /** The event's name. */
   type: T;
+  /** When it happened (engine time). */
   at: string;
   /** The journey entry, when the event is one (every type but `message.status`). */
   journey: JourneyEvent | null;
+  /** The conversation as committed, when the event concerns one. */
   conversation: Conversation | null;
+  /** The contact as committed, when known. */
   contact: Contact | null;
+  /** The message the event is about (a received, sent or updated message), if any. */
   message: Message | null;
 }
 

@@ -27,7 +27,10 @@ export const receiveInputSchema = z.object({
   replyTo: z.string().min(1).optional(),
 });
 
-/** @public */
+/**
+ * Input of `chat.receive` (see {@link receiveInputSchema}).
+ * @public
+ */
 export type ReceiveInput = z.input<typeof receiveInputSchema>;
 
 /** Options of `chat.receive`. @public */
@@ -38,7 +41,10 @@ export const receiveOptionsSchema = z
   })
   .default({ waitForBot: true });
 
-/** @public */
+/**
+ * Options of `chat.receive` (see {@link receiveOptionsSchema}).
+ * @public
+ */
 export type ReceiveOptions = z.input<typeof receiveOptionsSchema>;
 
 export const conversationIdSchema = idSchema;
@@ -49,13 +55,19 @@ export const requestInterventionInputSchema = z.object({
   reason: z.string().max(1000).optional(),
 });
 
-/** @public */
+/**
+ * Input of `chat.requestIntervention`: who asks, and why.
+ * @public
+ */
 export type RequestInterventionInput = z.input<typeof requestInterventionInputSchema>;
 
 /** Input of intervene, release and resolve. @public */
 export const agentActionInputSchema = z.object({ agentId: idSchema });
 
-/** @public */
+/**
+ * Input of `chat.intervene`, `chat.release` and `chat.resolve`: the acting agent.
+ * @public
+ */
 export type AgentActionInput = z.input<typeof agentActionInputSchema>;
 
 /** Input of `chat.reply`. @public */
@@ -66,13 +78,19 @@ export const replyInputSchema = z.object({
   replyTo: z.string().min(1).optional(),
 });
 
-/** @public */
+/**
+ * Input of `chat.reply` (see {@link replyInputSchema}).
+ * @public
+ */
 export type ReplyInput = z.input<typeof replyInputSchema>;
 
 /** Input of `chat.transfer`. @public */
 export const transferInputSchema = z.object({ agentId: idSchema, to: idSchema });
 
-/** @public */
+/**
+ * Input of `chat.transfer`: the acting agent and the new assignee.
+ * @public
+ */
 export type TransferInput = z.input<typeof transferInputSchema>;
 
 /** Input of `chat.updateStatus`: a delivery receipt from the channel. @public */
@@ -84,7 +102,10 @@ export const statusInputSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 
-/** @public */
+/**
+ * A delivery receipt for `chat.updateStatus` (see {@link statusInputSchema}).
+ * @public
+ */
 export type StatusInput = z.input<typeof statusInputSchema>;
 
 /** Who reads: an agent id. Absent means integrator code, which sees everything. */
@@ -93,7 +114,10 @@ const viewerSchema = idSchema.optional();
 /** Options of `chat.conversation`. @public */
 export const viewerOptionsSchema = z.object({ viewer: viewerSchema }).default({});
 
-/** @public */
+/**
+ * Options of `chat.conversation`: the agent who reads, if any.
+ * @public
+ */
 export type ViewerOptions = z.input<typeof viewerOptionsSchema>;
 
 const pageFields = {
@@ -106,7 +130,10 @@ export const messagesQuerySchema = z
   .object({ viewer: viewerSchema, ...pageFields, order: z.enum(['asc', 'desc']).default('asc') })
   .default({ limit: 50, order: 'asc' });
 
-/** @public */
+/**
+ * Options of `chat.messages`: viewer, cursor, limit and order.
+ * @public
+ */
 export type MessagesQuery = z.input<typeof messagesQuerySchema>;
 
 /** The five inbox views (tabs). @public */
@@ -115,7 +142,10 @@ export const inboxViewSchema = conversationStateSchema;
 /** Options of `chat.inbox`. @public */
 export const inboxQuerySchema = z.object({ view: inboxViewSchema, viewer: viewerSchema, ...pageFields });
 
-/** @public */
+/**
+ * Options of `chat.inbox`: view, viewer, cursor and limit.
+ * @public
+ */
 export type InboxQuery = z.input<typeof inboxQuerySchema>;
 
 /** Options of `chat.journey`. @public */
@@ -123,7 +153,10 @@ export const journeyQuerySchema = z
   .object({ ...pageFields, order: z.enum(['asc', 'desc']).default('asc') })
   .default({ limit: 50, order: 'asc' });
 
-/** @public */
+/**
+ * Options of `chat.journey`: cursor, limit and order.
+ * @public
+ */
 export type JourneyQuery = z.input<typeof journeyQuerySchema>;
 
 /** Who makes a profile change: an agent, or integrator code (`api`, the default). @public */
@@ -131,7 +164,10 @@ export const byInputSchema = z
   .object({ by: z.union([z.literal('api'), z.object({ agentId: idSchema })]).default('api') })
   .default({ by: 'api' });
 
-/** @public */
+/**
+ * Who makes a profile change: `{ by: 'api' }` (the default) or `{ by: { agentId } }`.
+ * @public
+ */
 export type ByInput = z.input<typeof byInputSchema>;
 
 export const attributesInputSchema = z.record(z.string().min(1).max(128), attributeValueSchema);

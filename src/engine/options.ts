@@ -44,13 +44,19 @@ export interface Policy {
  * @public
  */
 export interface LiveChatOptions {
+  /** Where everything is kept; the memory store by default. */
   store?: Store;
+  /** Where outbound messages go; the memory transport by default. */
   transport?: Transport;
   /** Answers customers first; `null` or absent for no bot. */
   bot?: Bot | null;
+  /** Time and timers; the system clock by default, `manualClock()` in tests. */
   clock?: Clock;
+  /** Id generation; {@link sortableIds} by default. */
   ids?: IdGenerator;
+  /** Where background failures are reported; the console by default. */
   logger?: Logger;
+  /** Overrides of {@link defaultPolicy}. */
   policy?: Partial<Policy>;
   /** Tag rules written as code, evaluated on every inbound message. */
   tagRules?: TagRule[];

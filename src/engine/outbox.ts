@@ -92,7 +92,9 @@ export function createDispatcher(ctx: EngineContext) {
     for (let i = 0; i < items.length; i += 1) {
       const { retryAt } = await deliver(items[i]!);
       if (retryAt === null) continue;
-      const held = items.slice(i + 1).map((o) => ({ id: o.id, attempts: o.attempts, dueAt: retryAt > o.dueAt ? retryAt : o.dueAt, lastError: o.lastError }));
+      // The rest stay queued behind the retry (claims take a conversation's queue head first);
+      // freeing their leases lets them go right after it instead of when the leases expire.
+      const held = items.slice(i + 1).map((o) => ({ id: o.id, attempts: o.attempts, dueAt: o.dueAt, lastError: o.lastError }));
       if (held.length > 0) await ctx.store.commit({ outboxUpdates: held });
       return;
     }
@@ -109,8 +111,8 @@ export function createDispatcher(ctx: EngineContext) {
     return tail;
   }
 
-  /** Claims due items (only `ids`, when given) and sends them; resolves when all are done. */
-  async function dispatch(ids?: string[]): Promise<number> {
+  /** Claims due items (of `conversations` only, when given) and sends them; resolves when all are done. */
+  async function dispatch(conversations?: string[]): Promise<number> {
     let total = 0;
     for (;;) {
       const now = ctx.clock.now();
@@ -118,7 +120,7 @@ export function createDispatcher(ctx: EngineContext) {
         now: now.toISOString(),
         leaseUntil: new Date(now.getTime() + ctx.policy.outboxLeaseMs).toISOString(),
         limit: CLAIM_BATCH,
-        ...(ids ? { ids } : {}),
+        ...(conversations ? { conversations } : {}),
       });
       if (claimed.length === 0) return total;
       total += claimed.length;
@@ -129,7 +131,7 @@ export function createDispatcher(ctx: EngineContext) {
         else groups.set(item.conversationId, [item]);
       }
       await Promise.all([...groups].map(([conversationId, items]) => enqueue(conversationId, items)));
-      if (ids || claimed.length < CLAIM_BATCH) return total;
+      if (claimed.length < CLAIM_BATCH) return total;
     }
   }
 

@@ -70,7 +70,7 @@ export async function runUnit<R>(
     if (outcome.ok) {
       emitAll(ctx, [...eventsOf(decision), ...(decision.events ?? [])]);
       const outbox = decision.changes.outboxInserts ?? [];
-      if (outbox.length > 0) ctx.dispatch(outbox.map((o) => o.id));
+      if (outbox.length > 0) ctx.dispatch([...new Set(outbox.map((o) => o.conversationId))]);
       return decision.result;
     }
     const answer = await options.onConflict?.(outcome.conflict);

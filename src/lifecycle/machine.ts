@@ -7,6 +7,7 @@ import type { JourneyEventType } from '../model/journey.js';
  * @public
  */
 export interface LifecycleContext {
+  /** The agent who owns the chat, or `null`. */
   assignee: string | null;
 }
 

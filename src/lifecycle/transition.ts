@@ -7,7 +7,10 @@ import {
   type LifecycleEvent,
 } from './machine.js';
 
-/** A restored snapshot of {@link conversationMachine}. @public */
+/**
+ * A restored snapshot of {@link conversationMachine}.
+ * @public
+ */
 export type LifecycleSnapshot = SnapshotFrom<typeof conversationMachine>;
 
 /**
@@ -16,9 +19,13 @@ export type LifecycleSnapshot = SnapshotFrom<typeof conversationMachine>;
  * @public
  */
 export interface LifecycleStep {
+  /** The state after the event. */
   state: ConversationState;
+  /** The assignee after the event. */
   assignee: string | null;
+  /** The effects the engine must interpret, in order. */
   effects: LifecycleEffect[];
+  /** Whether the state has a transition for the event. */
   handled: boolean;
 }
 

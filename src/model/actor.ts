@@ -14,7 +14,10 @@ export const actorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('system') }),
 ]);
 
-/** @public */
+/**
+ * Who did something (see {@link actorSchema}).
+ * @public
+ */
 export type Actor = z.infer<typeof actorSchema>;
 
 /**
@@ -28,7 +31,10 @@ export const authorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('system') }),
 ]);
 
-/** @public */
+/**
+ * Who wrote a message (see {@link authorSchema}).
+ * @public
+ */
 export type Author = z.infer<typeof authorSchema>;
 
 /** ISO 8601 timestamp as every record stores it (`Date.prototype.toISOString`). @public */

@@ -12,5 +12,8 @@ export const agentSchema = z.object({
   role: z.enum(['agent', 'admin']),
 });
 
-/** @public */
+/**
+ * A human agent (see {@link agentSchema}).
+ * @public
+ */
 export type Agent = z.infer<typeof agentSchema>;

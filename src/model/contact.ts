@@ -4,13 +4,19 @@ import { actorSchema, idSchema, timestampSchema } from './actor.js';
 /** A profile attribute value. @public */
 export const attributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-/** @public */
+/**
+ * A profile attribute value: text, number, boolean or null.
+ * @public
+ */
 export type AttributeValue = z.infer<typeof attributeValueSchema>;
 
 /** Where a tag assignment came from. @public */
 export const tagSourceSchema = z.enum(['first-message', 'api', 'broadcast', 'manual', 'rule']);
 
-/** @public */
+/**
+ * How a tag was applied: `first-message`, `api`, `broadcast`, `manual` or `rule`.
+ * @public
+ */
 export type TagSource = z.infer<typeof tagSourceSchema>;
 
 /**
@@ -26,7 +32,10 @@ export const tagAssignmentSchema = z.object({
   campaignId: idSchema.nullable(),
 });
 
-/** @public */
+/**
+ * A tag on a contact with its provenance (see {@link tagAssignmentSchema}).
+ * @public
+ */
 export type TagAssignment = z.infer<typeof tagAssignmentSchema>;
 
 /** A Click-to-WhatsApp ad or post referral, as the channel reported it. @public */
@@ -39,7 +48,10 @@ export const referralSchema = z.looseObject({
   ctwaClid: z.string().optional(),
 });
 
-/** @public */
+/**
+ * A Click-to-WhatsApp ad or post referral (see {@link referralSchema}).
+ * @public
+ */
 export type Referral = z.infer<typeof referralSchema>;
 
 /**
@@ -61,5 +73,8 @@ export const contactSchema = z.object({
   version: z.number().int().min(1),
 });
 
-/** @public */
+/**
+ * A customer with their profile (see {@link contactSchema}).
+ * @public
+ */
 export type Contact = z.infer<typeof contactSchema>;

@@ -179,7 +179,10 @@ export const contentSchema = z.discriminatedUnion('type', [
   unsupportedContentSchema,
 ]);
 
-/** @public */
+/**
+ * Any message content, inbound or outbound (see {@link contentSchema}).
+ * @public
+ */
 export type Content = z.infer<typeof contentSchema>;
 
 /** The content an agent or a bot may send. @public */
@@ -198,7 +201,10 @@ export const outboundContentSchema = z.discriminatedUnion('type', [
   templateContentSchema,
 ]);
 
-/** @public */
+/**
+ * Content an agent or a bot may send (see {@link outboundContentSchema}).
+ * @public
+ */
 export type OutboundContent = z.infer<typeof outboundContentSchema>;
 
 /** Short human text for a content, for previews, journeys and logs. @public */

@@ -8,7 +8,10 @@ import { idSchema, timestampSchema } from './actor.js';
  */
 export const conversationStateSchema = z.enum(['active', 'requested', 'intervened', 'resolved', 'history']);
 
-/** @public */
+/**
+ * One of the five lifecycle states (see {@link conversationStateSchema}).
+ * @public
+ */
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
 /**
@@ -35,5 +38,8 @@ export const conversationSchema = z.object({
   version: z.number().int().min(1),
 });
 
-/** @public */
+/**
+ * One conversation of a contact (see {@link conversationSchema}).
+ * @public
+ */
 export type Conversation = z.infer<typeof conversationSchema>;

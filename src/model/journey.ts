@@ -27,7 +27,10 @@ export const journeyEventTypeSchema = z.enum([
   'referral.received',
 ]);
 
-/** @public */
+/**
+ * The kind of a journey entry, such as `message.received` or `conversation.intervened`.
+ * @public
+ */
 export type JourneyEventType = z.infer<typeof journeyEventTypeSchema>;
 
 /**
@@ -44,6 +47,9 @@ export const journeyEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-/** @public */
+/**
+ * One entry of a contact’s customer journey (see {@link journeyEventSchema}).
+ * @public
+ */
 export type JourneyEvent = z.infer<typeof journeyEventSchema>;
 

@@ -9,7 +9,10 @@ import { contentSchema } from './content.js';
  */
 export const messageStatusSchema = z.enum(['received', 'pending', 'sent', 'delivered', 'read', 'failed']);
 
-/** @public */
+/**
+ * A message’s delivery status (see {@link messageStatusSchema}).
+ * @public
+ */
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 /** Why a send failed, as the channel said it. @public */
@@ -18,7 +21,10 @@ export const deliveryErrorSchema = z.object({
   message: z.string(),
 });
 
-/** @public */
+/**
+ * Why a send or a delivery failed: the channel’s code and message.
+ * @public
+ */
 export type DeliveryError = z.infer<typeof deliveryErrorSchema>;
 
 /**
@@ -42,7 +48,10 @@ export const messageSchema = z.object({
   statusAt: timestampSchema,
 });
 
-/** @public */
+/**
+ * A message in a conversation (see {@link messageSchema}).
+ * @public
+ */
 export type Message = z.infer<typeof messageSchema>;
 
 const statusRank: Record<MessageStatus, number> = {

@@ -8,8 +8,11 @@ import type { Message } from '../model/message.js';
  * @public
  */
 export interface BotInput {
+  /** The customer, with their attributes and tags. */
   contact: Contact;
+  /** The conversation as the message left it. */
   conversation: Conversation;
+  /** The inbound message to answer. */
   message: Message;
 }
 
@@ -39,5 +42,6 @@ export interface BotDecision {
  * @public
  */
 export interface Bot {
+  /** Decides what to do about one inbound message. */
   respond(input: BotInput, context: { signal: AbortSignal }): Promise<BotDecision>;
 }

@@ -12,7 +12,10 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** An opaque timer handle. @public */
+/**
+ * An opaque timer handle returned by {@link Clock.setTimeout}.
+ * @public
+ */
 export type TimerHandle = unknown;
 
 /**
@@ -63,8 +66,11 @@ export function sortableIds(now: () => number = Date.now): IdGenerator {
  * @public
  */
 export interface Logger {
+  /** Detail useful when tracing a problem. */
   debug(message: string, data?: Record<string, unknown>): void;
+  /** Something failed and the engine handled it (a bot error, a retried send). */
   warn(message: string, data?: Record<string, unknown>): void;
+  /** Something failed that nobody handled (a listener threw, a background task crashed). */
   error(message: string, data?: Record<string, unknown>): void;
 }
 

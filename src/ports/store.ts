@@ -11,13 +11,21 @@ import type { DeliveryError, Message, MessageStatus } from '../model/message.js'
  * @public
  */
 export interface OutboxItem {
+  /** The item's own id. */
   id: string;
+  /** The outbound message this item sends. */
   messageId: string;
+  /** The conversation whose queue the item is in: sends of one conversation go in order. */
   conversationId: string;
+  /** The recipient contact. */
   contactId: string;
+  /** The channel to send on. */
   channel: string;
+  /** The recipient's address on the channel. */
   to: string;
+  /** What to send. */
   content: OutboundContent;
+  /** External id of the message this one answers, for reply context. */
   replyTo: string | null;
   /** Failed attempts so far. */
   attempts: number;
@@ -25,7 +33,9 @@ export interface OutboxItem {
   dueAt: string;
   /** Claimed by a dispatcher until this time; `null` when free. A crashed claim expires. */
   leaseUntil: string | null;
+  /** When the item was queued; claims go oldest first. */
   createdAt: string;
+  /** The last retryable failure, if any. */
   lastError: DeliveryError | null;
 }
 
@@ -36,7 +46,9 @@ export interface OutboxItem {
  * @public
  */
 export interface VersionedWrite<T> {
+  /** The record as it should be stored, with its new version. */
   record: T;
+  /** The version the writer read, or `null` to insert. */
   expectedVersion: number | null;
 }
 
@@ -45,11 +57,17 @@ export interface VersionedWrite<T> {
  * @public
  */
 export interface MessageUpdate {
+  /** The message to update. */
   id: string;
+  /** The status the writer read; the update applies only if it is still the stored one. */
   expectedStatus: MessageStatus;
+  /** The new status. */
   status: MessageStatus;
+  /** When the new status was reached. */
   statusAt: string;
+  /** The channel's id for the message, once the channel accepted it. */
   externalId?: string;
+  /** The failure reason; `undefined` keeps the stored one. */
   error?: DeliveryError | null;
 }
 
@@ -58,13 +76,21 @@ export interface MessageUpdate {
  * @public
  */
 export interface ChangeSet {
+  /** Contacts to insert or update. */
   contacts?: VersionedWrite<Contact>[];
+  /** Conversations to insert or update. */
   conversations?: VersionedWrite<Conversation>[];
+  /** Messages to insert. */
   messages?: Message[];
+  /** Delivery status changes (compare-and-set). */
   messageUpdates?: MessageUpdate[];
+  /** Journey entries to append. */
   journey?: JourneyEvent[];
+  /** Sends to queue. */
   outboxInserts?: OutboxItem[];
+  /** Queued sends to reschedule; each update also frees the item's lease. */
   outboxUpdates?: Pick<OutboxItem, 'id' | 'attempts' | 'dueAt' | 'lastError'>[];
+  /** Queued sends that are done (sent or finally failed); deleting a missing one is a conflict. */
   outboxDeletes?: string[];
 }
 
@@ -76,12 +102,18 @@ export interface ChangeSet {
  * @public
  */
 export interface CommitConflict {
+  /** A stale version, or an existing key. */
   kind: 'version' | 'unique';
+  /** The kind of record that conflicted. */
   entity: 'contact' | 'conversation' | 'message' | 'outbox' | 'journey';
+  /** The id of the record in the change set that conflicted. */
   id: string;
 }
 
-/** @public */
+/**
+ * The outcome of {@link Store.commit}: applied, or refused with the conflict.
+ * @public
+ */
 export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict };
 
 /**
@@ -89,7 +121,9 @@ export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict 
  * @public
  */
 export interface Page<T> {
+  /** The records of this page, in the query's order. */
   items: T[];
+  /** Pass as `cursor` to get the next page; `null` at the end. */
   nextCursor: string | null;
 }
 
@@ -98,8 +132,11 @@ export interface Page<T> {
  * @public
  */
 export interface PageQuery {
+  /** Where the previous page ended; absent or `null` for the first page. */
   cursor?: string | null;
+  /** The most records to return. */
   limit: number;
+  /** `asc` for oldest first, `desc` for newest first. */
   order: 'asc' | 'desc';
 }
 
@@ -109,9 +146,13 @@ export interface PageQuery {
  * @public
  */
 export interface ConversationQuery {
+  /** The state (inbox view) to list. */
   state: ConversationState;
+  /** Only this agent's conversations. */
   assignee?: string;
+  /** Where the previous page ended; absent or `null` for the first page. */
   cursor?: string | null;
+  /** The most records to return. */
   limit: number;
 }
 
@@ -145,17 +186,22 @@ export interface StoreCapabilities {
  * @public
  */
 export interface Store {
+  /** What this store can do beyond the contract. */
   readonly capabilities: StoreCapabilities;
 
   /** Applies a change set atomically; see {@link CommitResult}. */
   commit(changes: ChangeSet): Promise<CommitResult>;
 
+  /** A contact by id. */
   getContact(id: string): Promise<Contact | null>;
+  /** A contact by its unique channel address. */
   findContact(channel: string, address: string): Promise<Contact | null>;
 
+  /** A conversation by id. */
   getConversation(id: string): Promise<Conversation | null>;
   /** The contact's conversation that is not in history, if any. */
   findOpenConversation(contactId: string): Promise<Conversation | null>;
+  /** One page of conversations in a state; see {@link ConversationQuery}. */
   listConversations(query: ConversationQuery): Promise<Page<Conversation>>;
   /** Open conversations with `historyDueAt <= now`, soonest first, at most `limit`. */
   listDue(query: { now: string; limit: number }): Promise<Conversation[]>;
@@ -167,21 +213,33 @@ export interface Store {
    */
   claimDue?(query: { now: string; leaseUntil: string; limit: number }): Promise<Conversation[]>;
 
+  /** A message by id. */
   getMessage(id: string): Promise<Message | null>;
+  /** A message by its unique channel id (inbound idempotency key, outbound receipt key). */
   findMessageByExternalId(channel: string, externalId: string): Promise<Message | null>;
+  /** One page of a conversation's messages by `(at, id)`. */
   listMessages(conversationId: string, query: PageQuery): Promise<Page<Message>>;
 
+  /** One page of a contact's journey by `(at, id)`. */
   listJourney(contactId: string, query: PageQuery): Promise<Page<JourneyEvent>>;
 
   /**
    * Claims outbox items that are due (`dueAt <= now`) and free (no lease, or an expired one),
-   * oldest first, setting their lease to `leaseUntil`. Two concurrent claims never return the
-   * same item. `ids` restricts the claim to those items.
+   * oldest first (`createdAt`, then `id`), setting their lease to `leaseUntil`. Two concurrent
+   * claims never return the same item.
+   *
+   * Per conversation, only the head of its queue is claimable: an item is claimed only if every
+   * older item of the same conversation is claimed with it, so one conversation's messages go
+   * out in order even while an earlier one waits for a retry or is leased elsewhere.
+   * `conversations` restricts the claim to those conversations' items.
    */
-  claimOutbox(query: { now: string; leaseUntil: string; limit: number; ids?: string[] }): Promise<OutboxItem[]>;
+  claimOutbox(query: { now: string; leaseUntil: string; limit: number; conversations?: string[] }): Promise<OutboxItem[]>;
 
+  /** Registers or replaces an agent. */
   upsertAgent(agent: Agent): Promise<void>;
+  /** An agent by id. */
   getAgent(id: string): Promise<Agent | null>;
+  /** Every registered agent. */
   listAgents(): Promise<Agent[]>;
 
   /** Releases resources (connections, file handles). The store is unusable afterwards. */

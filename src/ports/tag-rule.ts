@@ -7,9 +7,13 @@ import type { Message } from '../model/message.js';
  * @public
  */
 export interface TagRuleContext {
+  /** Why the rule runs: any inbound message, or a contact's first message ever. */
   trigger: 'message.received' | 'first.message';
+  /** The contact as earlier rules left it. */
   contact: Contact;
+  /** The conversation the event happened in. */
   conversation: Conversation;
+  /** The message that fired the rule, if any. */
   message: Message | null;
 }
 
@@ -18,7 +22,9 @@ export interface TagRuleContext {
  * @public
  */
 export interface TagRuleActions {
+  /** Tags to add (source `rule`). */
   add?: string[];
+  /** Tags to remove. */
   remove?: string[];
 }
 
@@ -30,5 +36,6 @@ export interface TagRuleActions {
 export interface TagRule {
   /** Stable id, recorded as the actor of the tags it applies. */
   id: string;
+  /** Decides, synchronously, which tags to add or remove; `null` for none. */
   evaluate(context: TagRuleContext): TagRuleActions | null;
 }

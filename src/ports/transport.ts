@@ -10,6 +10,7 @@ export interface OutboundMessage {
   messageId: string;
   /** The recipient's address on the channel (for WhatsApp, the phone number). */
   to: string;
+  /** What to send. */
   content: OutboundContent;
   /** External id of the message this one replies to, when the channel supports reply context. */
   replyTo: string | null;
@@ -46,5 +47,6 @@ export type SendResult =
 export interface Transport {
   /** The channel this transport serves, matched against contacts' `channel`. */
   readonly channel: string;
+  /** Sends one message; see the interface's contract. */
   send(message: OutboundMessage): Promise<SendResult>;
 }

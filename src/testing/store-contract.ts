@@ -137,7 +137,7 @@ async function pageAll<T>(fetch: (cursor: string | null) => Promise<{ items: T[]
 }
 
 /**
- * The conformance suite every {@link Store} must pass: atomic commits, optimistic concurrency,
+ * The conformance suite every `Store` must pass: atomic commits, optimistic concurrency,
  * idempotency keys, ordering and cursor pagination, due-time queries and outbox claims. Call it
  * inside a vitest test file with a factory that returns a fresh, empty store.
  *
@@ -373,11 +373,13 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     });
 
     describe('outbox', () => {
-      async function queued(count: number, overrides: (i: number) => Partial<OutboxItem> = () => ({})) {
-        const { conversation: conv } = await seed(store);
+      /** Queues `count` items, each in its own conversation unless `shared`. */
+      async function queued(count: number, overrides: (i: number) => Partial<OutboxItem> = () => ({}), shared = false) {
         const items: OutboxItem[] = [];
         const messages: Message[] = [];
+        let conv = (await seed(store)).conversation;
         for (let i = 0; i < count; i += 1) {
+          if (!shared && i > 0) conv = (await seed(store)).conversation;
           const m = message(conv, { direction: 'outbound', status: 'pending', externalId: null, author: { type: 'bot' } });
           messages.push(m);
           items.push(outboxItem(m, { createdAt: t(i), dueAt: t(i), ...overrides(i) }));
@@ -395,15 +397,27 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         const ids = [...a!, ...b!].map((o) => o.id);
         expect(new Set(ids).size).toBe(4);
         expect(ids.sort()).toEqual(items.slice(0, 4).map((o) => o.id).sort());
+        expect(a!.map((o) => o.createdAt)).toEqual([...a!.map((o) => o.createdAt)].sort());
         expect(await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 })).toEqual([]);
         // Leases expire: a crashed dispatcher's items come back.
         const again = await store.claimOutbox({ now: t(12), leaseUntil: t(13), limit: 10 });
         expect(again.map((o) => o.id)).toEqual(items.slice(0, 4).map((o) => o.id));
       });
 
-      it('claims only the given ids', async () => {
+      it('claims a conversation\u2019s queue in order and holds it behind an item that is not free', async () => {
+        const items = await queued(3, () => ({}), true);
+        const first = await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 });
+        expect(first.map((o) => o.id)).toEqual(items.map((o) => o.id));
+        await store.commit({ outboxDeletes: [items[0]!.id], outboxUpdates: [{ id: items[1]!.id, attempts: 1, dueAt: t(30), lastError: null }, { id: items[2]!.id, attempts: 0, dueAt: items[2]!.dueAt, lastError: null }] });
+        // items[2] is due and free, but items[1] before it waits for its retry.
+        expect(await store.claimOutbox({ now: t(20), leaseUntil: t(21), limit: 10 })).toEqual([]);
+        const later = await store.claimOutbox({ now: t(30), leaseUntil: t(31), limit: 10 });
+        expect(later.map((o) => o.id)).toEqual([items[1]!.id, items[2]!.id]);
+      });
+
+      it('claims only the given conversations', async () => {
         const items = await queued(3);
-        const claimed = await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10, ids: [items[2]!.id] });
+        const claimed = await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10, conversations: [items[2]!.conversationId] });
         expect(claimed.map((o) => o.id)).toEqual([items[2]!.id]);
       });
 

@@ -68,6 +68,7 @@ export function memoryStore(): Store {
   const journey = new Map<string, JourneyEvent>();
   const journeyByContact = new Map<string, Timeline<JourneyEvent>>();
   const outbox = new Map<string, OutboxItem>();
+  const outboxByConversation = new Map<string, Set<string>>();
   const agents = new Map<string, Agent>();
 
   const inboxKey = (c: Conversation) => sortKey(c.lastActivityAt, c.id);
@@ -182,12 +183,23 @@ export function memoryStore(): Store {
       journey.set(e.id, deepFreeze(e));
       timeline(journeyByContact, e.contactId).keys.insert(sortKey(e.at, e.id));
     }
-    for (const o of changes.outboxInserts ?? []) outbox.set(o.id, deepFreeze({ ...o }));
+    for (const o of changes.outboxInserts ?? []) {
+      outbox.set(o.id, deepFreeze({ ...o }));
+      let queue = outboxByConversation.get(o.conversationId);
+      if (!queue) outboxByConversation.set(o.conversationId, (queue = new Set()));
+      queue.add(o.id);
+    }
     for (const u of changes.outboxUpdates ?? []) {
       const current = outbox.get(u.id)!;
       outbox.set(u.id, deepFreeze({ ...current, ...u, leaseUntil: null }));
     }
-    for (const id of changes.outboxDeletes ?? []) outbox.delete(id);
+    for (const id of changes.outboxDeletes ?? []) {
+      const item = outbox.get(id)!;
+      outbox.delete(id);
+      const queue = outboxByConversation.get(item.conversationId)!;
+      queue.delete(id);
+      if (queue.size === 0) outboxByConversation.delete(item.conversationId);
+    }
   }
 
   return {
@@ -266,15 +278,22 @@ export function memoryStore(): Store {
       return timeline(journeyByContact, contactId).page(journey, query);
     },
 
-    async claimOutbox({ now, leaseUntil, limit, ids }) {
+    async claimOutbox({ now, leaseUntil, limit, conversations }) {
       const claimed: OutboxItem[] = [];
-      const candidates = ids ? ids.map((id) => outbox.get(id)).filter((o) => o !== undefined) : outbox.values();
-      for (const item of candidates) {
+      const queues = conversations
+        ? conversations.map((id) => outboxByConversation.get(id)).filter((q) => q !== undefined)
+        : outboxByConversation.values();
+      // Each conversation's queue is in insertion order, which is commit order: claim its head run.
+      for (const queue of queues) {
+        for (const id of queue) {
+          if (claimed.length >= limit) break;
+          const item = outbox.get(id)!;
+          if (item.dueAt > now || (item.leaseUntil !== null && item.leaseUntil > now)) break;
+          const leased = deepFreeze({ ...item, leaseUntil });
+          outbox.set(id, leased);
+          claimed.push(leased);
+        }
         if (claimed.length >= limit) break;
-        if (item.dueAt > now || (item.leaseUntil !== null && item.leaseUntil > now)) continue;
-        const leased = deepFreeze({ ...item, leaseUntil });
-        outbox.set(item.id, leased);
-        claimed.push(leased);
       }
       return claimed.sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
     },

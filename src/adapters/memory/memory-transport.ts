@@ -5,6 +5,7 @@ import type { OutboundMessage, SendFailureKind, SendResult, Transport } from '..
  * @public
  */
 export interface SentMessage extends OutboundMessage {
+  /** The id the transport made up, as a channel would return it. */
   externalId: string;
 }
 

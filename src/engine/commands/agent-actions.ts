@@ -99,7 +99,9 @@ export async function resolve(ctx: EngineContext, id: string, raw: AgentActionIn
  * @public
  */
 export interface ReplyResult {
+  /** The conversation after the reply (its History due time pushed out). */
   conversation: Conversation;
+  /** The queued outbound message. */
   message: Message;
 }
 

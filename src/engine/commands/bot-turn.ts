@@ -1,3 +1,4 @@
+import { LiveChatError } from '../../errors.js';
 import { attributeValueSchema } from '../../model/contact.js';
 import { outboundContentSchema } from '../../model/content.js';
 import type { JourneyEvent } from '../../model/journey.js';
@@ -117,19 +118,19 @@ export async function runBotTurn(ctx: EngineContext, messageId: string): Promise
       if (decision.handoff) request(typeof decision.handoff === 'object' ? (decision.handoff.reason ?? 'bot handoff') : 'bot handoff');
     }
 
-    const conversationChanged = current !== fresh;
-    const contactChanged = person !== freshContact;
+    const written = current === fresh ? fresh : { ...current, version: fresh.version + 1 };
+    const contactAfter = person === freshContact ? freshContact : { ...person, version: freshContact.version + 1 };
     return {
       changes: {
-        conversations: conversationChanged ? [{ record: { ...current, version: fresh.version + 1 }, expectedVersion: fresh.version }] : [],
-        contacts: contactChanged ? [{ record: { ...person, version: freshContact.version + 1 }, expectedVersion: freshContact.version }] : [],
+        conversations: written === fresh ? [] : [{ record: written, expectedVersion: fresh.version }],
+        contacts: contactAfter === freshContact ? [] : [{ record: contactAfter, expectedVersion: freshContact.version }],
         messages,
         outboxInserts: outbox,
         journey,
       },
       result: undefined,
-      contact: person,
-      conversation: current,
+      contact: contactAfter,
+      conversation: written,
     };
   });
 }
@@ -144,7 +145,9 @@ function tryLifecycle(
 ): AppliedStep | null {
   try {
     return applyLifecycle(ctx, conversation, event, BOT, at, data);
-  } catch {
-    return null;
+  } catch (error) {
+    // The state moved on (an agent took the chat, History came): the bot's wish lapses.
+    if (error instanceof LiveChatError) return null;
+    throw error;
   }
 }

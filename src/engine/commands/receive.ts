@@ -6,6 +6,7 @@ import type { JourneyEvent } from '../../model/journey.js';
 import type { Message } from '../../model/message.js';
 import type { VersionedWrite } from '../../ports/store.js';
 import { journal, later, latest, nowIso, type EngineContext } from '../context.js';
+import { touch } from '../outbound.js';
 import { receiveInputSchema, receiveOptionsSchema, type ReceiveInput, type ReceiveOptions } from '../inputs.js';
 import { applyLifecycle, hasEffect } from '../lifecycle-step.js';
 import { applyTagRules, tagContact } from '../tagging.js';
@@ -18,9 +19,13 @@ import { runBotTurn } from './bot-turn.js';
  * @public
  */
 export interface ReceiveResult {
+  /** The contact after the message (and, when waited for, the bot's turn). */
   contact: Contact;
+  /** The conversation the message landed in, after the bot's turn when waited for. */
   conversation: Conversation;
+  /** The stored inbound message. */
   message: Message;
+  /** Whether the message had been received before (nothing changed). */
   duplicate: boolean;
 }
 
@@ -101,22 +106,19 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
         journey.push(...archived.journey);
         conversation = null;
       }
-      let expectedVersion: number | null = conversation?.version ?? null;
+      const expectedVersion = conversation?.version ?? null;
       if (!conversation) {
-        conversation = { ...openConversation(ctx, contact, now), version: 0 };
+        conversation = openConversation(ctx, contact, now);
         journey.push(journal(ctx, { type: 'conversation.opened', contactId: contact.id, conversationId: conversation.id, actor: CUSTOMER, at: now }));
       }
 
       const step = applyLifecycle(ctx, conversation, { type: 'customer.message', botInRequested: ctx.policy.botAnswersRequested }, CUSTOMER, now);
       journey.push(...step.journey);
       askBot = hasEffect(step, 'askBot');
-      const lastActivityAt = latest(step.conversation.lastActivityAt, sentAt);
       const nextConversation: Conversation = {
-        ...step.conversation,
-        lastActivityAt,
+        ...touch(ctx, step.conversation, sentAt),
         lastInboundAt: latest(step.conversation.lastInboundAt, sentAt),
-        historyDueAt: later(lastActivityAt, ctx.policy.historyAfter),
-        version: conversation.version + 1,
+        version: expectedVersion === null ? 1 : expectedVersion + 1,
       };
       conversations.push({ record: nextConversation, expectedVersion });
 

@@ -10,7 +10,9 @@ import { runUnit } from '../unit-of-work.js';
  * @public
  */
 export interface StatusResult {
+  /** The message after the receipt, or `null` when no message has that external id. */
   message: Message | null;
+  /** Whether the status moved. */
   changed: boolean;
 }
 
