@@ -170,11 +170,21 @@ export function jsonFileStore(path: string): Store {
     listMessages: async (conversationId, query) => timeline(Object.values(state.messages).filter((m) => m.conversationId === conversationId), query),
     listJourney: async (contactId, query) => timeline(Object.values(state.journey).filter((e) => e.contactId === contactId), query),
 
-    async claimOutbox({ now, leaseUntil, limit, ids }) {
-      const claimed = Object.values(state.outbox)
-        .filter((o) => o.dueAt <= now && (o.leaseUntil === null || o.leaseUntil <= now) && (!ids || ids.includes(o.id)))
-        .sort(byTime((o) => o.createdAt))
-        .slice(0, limit);
+    async claimOutbox({ now, leaseUntil, limit, conversations }) {
+      // Each conversation's queue, oldest first; only the run of due, free items at its head is
+      // claimable, so a conversation's messages never overtake one waiting for a retry.
+      const queues = new Map<string, OutboxItem[]>();
+      for (const o of Object.values(state.outbox).sort(byTime((x) => x.createdAt))) {
+        if (conversations && !conversations.includes(o.conversationId)) continue;
+        const queue = queues.get(o.conversationId) ?? [];
+        queues.set(o.conversationId, [...queue, o]);
+      }
+      const free = (o: OutboxItem) => o.dueAt <= now && (o.leaseUntil === null || o.leaseUntil <= now);
+      const claimable = [...queues.values()].flatMap((queue) => {
+        const blocked = queue.findIndex((o) => !free(o));
+        return blocked < 0 ? queue : queue.slice(0, blocked);
+      });
+      const claimed = claimable.sort(byTime((o) => o.createdAt)).slice(0, limit);
       for (const o of claimed) o.leaseUntil = leaseUntil;
       if (claimed.length > 0) await save();
       return claimed.map(copy);

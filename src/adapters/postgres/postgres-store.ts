@@ -260,19 +260,41 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     listMessages: (conversationId, query) => page({ table: 'messages', columns: MESSAGE_COLUMNS, owner: 'conversation_id' }, conversationId, query, toMessage),
     listJourney: (contactId, query) => page({ table: 'journey', columns: JOURNEY_COLUMNS, owner: 'contact_id' }, contactId, query, toJourneyEvent),
 
-    async claimOutbox({ now, leaseUntil, limit, ids }) {
+    async claimOutbox({ now, leaseUntil, limit, conversations }) {
       const params: unknown[] = [now, leaseUntil, limit];
       let only = '';
-      if (ids) {
-        params.push(ids);
-        only = ' and id = any($4::text[])';
+      if (conversations) {
+        params.push(conversations);
+        only = ' and conversation_id = any($4::text[])';
       }
+      // Conversations with due items come from the due-time index. A conversation's queue is
+      // claimed from its head: locking the head row (skipping heads another claimer holds) makes
+      // this claimer the only one taking that queue now; then the run of due, free items from
+      // the head on is leased, oldest first. An item behind one that waits for a retry or is
+      // leased elsewhere stays put, so one conversation's sends keep their order.
       const { rows } = await q(
-        `update ${s}.outbox set lease_until = $2
-         where id = any(array(
-           select id from ${s}.outbox
+        `with due as (
+           select distinct conversation_id from ${s}.outbox
            where due_at <= $1 and (lease_until is null or lease_until <= $1)${only}
-           order by due_at, id limit $3 for update skip locked))
+         ), heads as (
+           select (select h.id from ${s}.outbox h where h.conversation_id = d.conversation_id order by h.created_at, h.id limit 1) as id
+           from due d
+         ), mine as (
+           select o.conversation_id from ${s}.outbox o
+           where o.id in (select id from heads) and o.due_at <= $1 and (o.lease_until is null or o.lease_until <= $1)
+           for update of o skip locked
+         ), run as (
+           select i.id from ${s}.outbox i
+           where i.conversation_id in (select conversation_id from mine)
+             and i.due_at <= $1 and (i.lease_until is null or i.lease_until <= $1)
+             and not exists (
+               select 1 from ${s}.outbox j
+               where j.conversation_id = i.conversation_id and (j.created_at, j.id) < (i.created_at, i.id)
+                 and (j.due_at > $1 or j.lease_until > $1))
+           order by i.created_at, i.id limit $3
+           for update of i skip locked
+         )
+         update ${s}.outbox set lease_until = $2 where id = any(array(select id from run))
          returning ${OUTBOX_COLUMNS}`,
         params,
       );

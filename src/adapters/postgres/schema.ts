@@ -200,7 +200,7 @@ $fn$`;
  * - one open conversation per contact: a partial unique index on `contact_id`;
  * - idempotency keys: `contacts (channel, address)` and `messages (channel, external_id)`;
  * - timelines: `messages (conversation_id, at, id)`, `journey (contact_id, at, id)`;
- * - outbox: `(due_at, id)`.
+ * - outbox: `(due_at, id)`, and `(conversation_id, created_at, id)` for each conversation's queue.
  * Audiences (the profile issue) query contacts by tag (`tags ? 'vip'`, GIN on `tags`) and by
  * attribute (`attributes @> '{"plan":"pro"}'`, GIN `jsonb_path_ops` on `attributes`).
  */
@@ -291,6 +291,7 @@ export function migrations(s: string): Migration[] {
           last_error jsonb
         )`,
         `create index outbox_due_idx on ${s}.outbox (due_at, id)`,
+        `create index outbox_queue_idx on ${s}.outbox (conversation_id, created_at, id)`,
         `create table ${s}.agents (
           id text primary key,
           name text not null,

@@ -2,8 +2,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { postgresStore, type PostgresStore } from '../../../src/adapters/postgres/index.js';
 
-// Shared databases for the postgres tests: PGlite takes seconds to start, so one instance
-// serves a whole test file, and tables are emptied between tests instead.
+// Shared databases for the postgres tests: PGlite takes seconds to start (more on a busy
+// machine: hooks that start it get a long timeout), so one instance serves a whole test file,
+// and tables are emptied between tests instead.
 
 export const DATABASE_URL = process.env.DATABASE_URL;
 

@@ -32,7 +32,7 @@ describe('the engine on the postgres store (PGlite)', () => {
   let store: PostgresStore;
   beforeAll(async () => {
     store = await migratedStore(await sharedPglite(), 'engine');
-  });
+  }, 60_000);
   beforeEach(async () => {
     await emptyTables(store);
   });

@@ -103,12 +103,16 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
 
     const [single] = await reopen(1, reference.schema);
     await single!.call({ cmd: 'receive', messages, concurrency: 8 });
+    // What the scheduler's next tick does: a reply queued behind a send in flight elsewhere
+    // (claims take a conversation's queue from its head) goes out on the next dispatch.
+    await single!.call({ cmd: 'flush' });
     const referenceSent = await single!.call<string[]>({ cmd: 'sent' });
 
     const all = await reopen(8, shared.schema);
     const results = await Promise.all(
       all.map((w, i) => w.call<Array<{ externalId: string; duplicate: boolean }>>({ cmd: 'receive', messages: shuffled(messages, i + 1), concurrency: 4 })),
     );
+    await Promise.all(all.map((w) => w.call({ cmd: 'flush' })));
     const sent = (await Promise.all(all.map((w) => w.call<string[]>({ cmd: 'sent' })))).flat();
 
     // Every message was taken exactly once across the 16,000 deliveries; the rest were duplicates.

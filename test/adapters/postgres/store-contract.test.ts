@@ -7,7 +7,7 @@ describe('postgres store on PGlite (in memory)', () => {
   let store: PostgresStore;
   beforeAll(async () => {
     store = await migratedStore(await sharedPglite(), 'contract');
-  });
+  }, 60_000);
   storeContract('postgres on PGlite', async () => {
     await emptyTables(store);
     return store;
@@ -20,7 +20,7 @@ describe.skipIf(!DATABASE_URL)('postgres store on a PostgreSQL server', () => {
   let store: PostgresStore;
   beforeAll(async () => {
     store = await migratedStore(pool, 'contract');
-  });
+  }, 60_000);
   afterAll(async () => {
     if (store) await dropSchema(store);
     await pool.end();
