@@ -5,6 +5,7 @@
  * @public
  */
 export interface SqlQueryable {
+  /** Runs one statement with `$n` parameters and resolves with its rows. */
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
 }
 
@@ -14,6 +15,7 @@ export interface SqlQueryable {
  * @public
  */
 export interface PgPoolLike extends SqlQueryable {
+  /** Checks a connection out of the pool. */
   connect(): Promise<PgPoolClientLike>;
 }
 
@@ -22,8 +24,11 @@ export interface PgPoolLike extends SqlQueryable {
  * @public
  */
 export interface PgPoolClientLike extends SqlQueryable {
+  /** Returns the connection to the pool (destroys it when given an error). */
   release(error?: Error | boolean): void;
+  /** Receives the `NOTIFY` messages of the channels this connection listens to. */
   on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
+  /** Learns that the connection broke. */
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -33,8 +38,11 @@ export interface PgPoolClientLike extends SqlQueryable {
  * @public
  */
 export interface PGliteLike extends SqlQueryable {
+  /** Runs `fn` in one transaction; other queries wait until it ends. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Calls `callback` with each `NOTIFY` payload on `channel`; resolves with the unsubscribe function. */
   listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Where the database lives (`undefined` or `memory://` when in memory). */
   readonly dataDir?: string | undefined;
 }
 

@@ -19,6 +19,7 @@ export interface PostgresEventsOptions {
   store: PostgresStore;
   /** The `LISTEN` channel. Default `<schema>_events`, so stores in different schemas never mix. */
   channel?: string;
+  /** Where failures to publish or receive are reported. Default: the console. */
   logger?: Logger;
 }
 

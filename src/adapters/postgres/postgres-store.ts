@@ -37,7 +37,7 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * A {@link Store} over PostgreSQL, with the schema's migrations.
+ * A `Store` over PostgreSQL, with the schema's migrations.
  * @public
  */
 export interface PostgresStore extends Store {
@@ -51,6 +51,7 @@ export interface PostgresStore extends Store {
    * once. Returns the versions applied by this call (empty when up to date).
    */
   migrate(): Promise<number[]>;
+  /** Claims due conversations with `FOR UPDATE SKIP LOCKED`; see `Store.claimDue`. */
   claimDue(query: { now: string; leaseUntil: string; limit: number }): Promise<Conversation[]>;
 }
 
@@ -116,7 +117,7 @@ function uniqueConflict(error: DbError, changes: ChangeSet): CommitConflict {
  * The PostgreSQL store: one SQL implementation for a `pg.Pool` (a real server shared by many
  * engine instances) and for PGlite (embedded PostgreSQL in WASM, in memory or on a directory).
  *
- * Each {@link Store.commit} is one statement, so one round trip and one transaction: it calls
+ * Each `commit` is one statement, so one round trip and one transaction: it calls
  * the schema's `commit_changes` function with the change set as JSON, which inserts each kind of
  * record with one multi-row insert, checks versions with `update ... where version = $expected`,
  * and raises on the first conflict so nothing of a refused change set is written. Outbox and
