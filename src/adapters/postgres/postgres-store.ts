@@ -182,8 +182,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           return { ok: false, conflict: { kind, entity, id: error.hint ?? '' } };
         }
         if (error.code === '23505') return { ok: false, conflict: uniqueConflict(error, changes) };
-        // A deadlock aborts one of two writers: like a lost version race, it retries on fresh reads.
-        if (error.code === '40P01') {
+        // A deadlock (or, under SERIALIZABLE, a serialization failure) aborts one of two
+        // writers: like a lost version race, the engine retries it on fresh reads.
+        if (error.code === '40P01' || error.code === '40001') {
           const first = changes.conversations?.[0] ?? changes.contacts?.[0];
           return { ok: false, conflict: { kind: 'version', entity: changes.conversations?.[0] ? 'conversation' : 'contact', id: first?.record.id ?? '' } };
         }

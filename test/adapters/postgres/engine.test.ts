@@ -131,6 +131,24 @@ describe('the engine on the postgres store (PGlite)', () => {
     expect((await store.claimDue({ now: lease, leaseUntil: '2026-03-02T11:02:00.000Z', limit: 10 })).length).toBe(5);
   });
 
+  it('refuses a status update that would give a message another message\u2019s external id, writing nothing', async () => {
+    const chat = createLiveChat({ store, logger: silentLogger, clock: manualClock('2026-03-01T10:00:00.000Z') });
+    await chat.agents.upsert({ id: 'asha', name: 'Asha', role: 'agent' });
+    const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550104', externalId: 'wamid.taken', content: text('hi') });
+    await chat.intervene(conversation.id, { agentId: 'asha' });
+    const { message } = await chat.reply(conversation.id, { agentId: 'asha', content: text('hello') });
+    await chat.idle();
+    const sent = (await store.getMessage(message.id))!;
+    const before = await store.getConversation(conversation.id);
+    const result = await store.commit({
+      conversations: [{ record: { ...before!, version: before!.version + 1 }, expectedVersion: before!.version }],
+      messageUpdates: [{ id: message.id, expectedStatus: sent.status, status: 'delivered', statusAt: '2026-03-01T10:01:00.000Z', externalId: 'wamid.taken' }],
+    });
+    expect(result).toEqual({ ok: false, conflict: { kind: 'unique', entity: 'message', id: message.id } });
+    expect(await store.getMessage(message.id)).toEqual(sent);
+    expect(await store.getConversation(conversation.id)).toEqual(before);
+  });
+
   describe('migrations', () => {
     it('are idempotent: a second migrate applies nothing and keeps the data', async () => {
       await store.upsertAgent({ id: 'asha', name: 'Asha', role: 'agent' });

@@ -7,7 +7,7 @@ import { postgresStore, type PostgresStore } from '../../../src/adapters/postgre
 import { createLiveChat, silentLogger, type ReceiveInput } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
 import { DATABASE_URL, uniqueSchema, warnWithoutServer } from './databases.js';
-import { shuffled, spawn, startWorker, type Worker } from './workers.js';
+import { removeWorkerScript, shuffled, spawn, startWorker, type Worker } from './workers.js';
 
 // Separate Node processes, each its own engine instance on its own pool, sharing one database:
 // the scale-out guarantees of DESIGN.md section 5, tested for real.
@@ -94,6 +94,7 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
     for (const w of workers) if (w.process.exitCode === null && w.process.signalCode === null) w.process.kill('SIGKILL');
     for (const schema of schemas) await pool.query(`drop schema if exists ${schema} cascade`);
     await pool.end();
+    removeWorkerScript();
   });
 
   it('8 processes receiving the same 2,000 webhook messages in different orders end as one process would', async () => {

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import type { WorkerInit, WorkerRequest } from './worker.js';
@@ -36,6 +37,11 @@ export interface Worker {
   onPush(listener: (message: Record<string, unknown>) => void): void;
   /** Resolves when the process has exited (after `close`, or a kill). */
   readonly exited: Promise<number | null>;
+}
+
+/** Deletes this test process's worker bundle. */
+export function removeWorkerScript(): void {
+  rmSync(outDir, { recursive: true, force: true });
 }
 
 /** Starts a worker process on `init` and resolves once it is ready for requests. */
