@@ -53,6 +53,7 @@ export interface PGliteLike extends SqlQueryable {
  */
 export type PostgresClient = PgPoolLike | PGliteLike;
 
+/** Whether the client is a `pg.Pool` (it can check out connections), rather than PGlite. */
 export const isPool = (client: PostgresClient): client is PgPoolLike => typeof (client as PgPoolLike).connect === 'function';
 
 /**

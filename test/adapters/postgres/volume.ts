@@ -132,7 +132,7 @@ export function queryCases(now: string, volume: Volume): QueryCase[] {
   return [
     { name: 'inbox page: a view', table: 'conversations', index: 'conversations_inbox_idx', run: (s) => s.listConversations({ state: 'active', limit: 50 }) },
     {
-      name: 'inbox page: a view, second page',
+      name: 'inbox page: a view, first page then the next',
       table: 'conversations',
       index: 'conversations_inbox_idx',
       run: async (s) => s.listConversations({ state: 'requested', limit: 50, cursor: (await s.listConversations({ state: 'requested', limit: 50 })).nextCursor }),
