@@ -3,13 +3,14 @@
 
 export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
 export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
-export type { LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { ChannelError, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
 export type {
   AgentActionInput,
   ByInput,
+  ChannelErrorInput,
   InboxQuery,
   JourneyQuery,
   MessagesQuery,

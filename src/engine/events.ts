@@ -5,10 +5,25 @@ import type { Message } from '../model/message.js';
 
 /**
  * The names of engine events: every journey event type, plus `message.status` for delivery
- * receipts that move a message forward.
+ * receipts that move a message forward, and `channel.error` for errors the channel reported
+ * about the account or app rather than about one message.
  * @public
  */
-export type LiveChatEventType = JourneyEventType | 'message.status';
+export type LiveChatEventType = JourneyEventType | 'message.status' | 'channel.error';
+
+/**
+ * An error the channel reported outside any one message (for WhatsApp, the `errors` of a
+ * webhook value: account or app problems). Carried by `channel.error` events.
+ * @public
+ */
+export interface ChannelError {
+  channel: string;
+  /** The channel's own error code, as a string. */
+  code: string;
+  message: string;
+  /** Everything else the channel said (title, error data, the account it concerns). */
+  details: Record<string, unknown>;
+}
 
 /**
  * An engine event, emitted after the unit of work that caused it committed. It carries the
@@ -23,6 +38,8 @@ export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> 
   conversation: Conversation | null;
   contact: Contact | null;
   message: Message | null;
+  /** The reported error, on `channel.error` events only. */
+  channelError?: ChannelError;
 }
 
 /**

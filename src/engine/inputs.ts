@@ -87,6 +87,17 @@ export const statusInputSchema = z.object({
 /** @public */
 export type StatusInput = z.input<typeof statusInputSchema>;
 
+/** Input of `chat.reportChannelError`. @public */
+export const channelErrorInputSchema = z.object({
+  channel: z.string().min(1).max(64),
+  code: z.string().min(1).max(64),
+  message: z.string().max(4096),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** @public */
+export type ChannelErrorInput = z.input<typeof channelErrorInputSchema>;
+
 /** Who reads: an agent id. Absent means integrator code, which sees everything. */
 const viewerSchema = idSchema.optional();
 
