@@ -77,18 +77,31 @@ export function sendLimiter(options: SendLimiterOptions) {
   }
 
   return {
-    /** Reserves a slot for a message to `to`, waiting for it when the wait is short. */
+    /**
+     * Reserves a slot for a message to `to`, waiting for it when the wait is short: first the
+     * recipient's slot, then, at that moment, the number's. (Reserving the number's slot ahead
+     * for a recipient who must wait would hold back everyone else behind that one person.)
+     */
     async acquire(to: string): Promise<Admission> {
-      const now = clock.now().getTime();
+      let now = clock.now().getTime();
       prune(now);
       const pair = recipients.get(to) ?? fresh();
       const forPair = plan(pair, now, pairRate);
-      const forSender = plan(sender, forPair.goAt, senderRate);
-      const delay = forSender.goAt - now;
-      if (delay > options.maxWaitMs) return { ok: false, retryAfterMs: Math.ceil(delay) };
+      const pairDelay = forPair.goAt - now;
+      if (pairDelay > options.maxWaitMs) return { ok: false, retryAfterMs: Math.ceil(pairDelay) };
       pair.tat = forPair.tat;
-      sender.tat = forSender.tat;
       recipients.set(to, pair);
+      if (pairDelay > 0) await wait(pairDelay);
+
+      now = clock.now().getTime();
+      const forSender = plan(sender, now, senderRate);
+      const delay = forSender.goAt - now;
+      if (delay > options.maxWaitMs) {
+        // Give the recipient's slot back: this message is not going now after all.
+        pair.tat -= pairRate.intervalMs;
+        return { ok: false, retryAfterMs: Math.ceil(delay) };
+      }
+      sender.tat = forSender.tat;
       if (delay > 0) await wait(delay);
       return { ok: true };
     },
