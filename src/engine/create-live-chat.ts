@@ -127,7 +127,7 @@ export interface LiveChat {
   reportChannelError(input: ChannelErrorInput): LiveChatEvent<'channel.error'>;
 
   /** Subscribes to an engine event (`*` for all); returns the unsubscribe function. */
-  on<K extends keyof LiveChatEvents>(type: K, listener: LiveChatEvents[K]): () => void;
+  on<K extends keyof LiveChatEvents>(type: K, listener: NoInfer<LiveChatEvents[K]>): () => void;
 }
 
 /**
