@@ -17,9 +17,11 @@ export type LiveChatEventType = JourneyEventType | 'message.status' | 'channel.e
  * @public
  */
 export interface ChannelError {
+  /** The channel that reported it (`whatsapp`). */
   channel: string;
   /** The channel's own error code, as a string. */
   code: string;
+  /** What the channel said, for people. */
   message: string;
   /** Everything else the channel said (title, error data, the account it concerns). */
   details: Record<string, unknown>;

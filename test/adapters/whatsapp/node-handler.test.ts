@@ -7,6 +7,7 @@ import { VERIFY_TOKEN, harness, signatures } from './harness.js';
 
 let server: Server | null = null;
 afterEach(async () => {
+  server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = null;
 });
