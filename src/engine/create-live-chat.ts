@@ -18,22 +18,22 @@ import { sweep } from './commands/sweep.js';
 import { updateStatus, type StatusResult } from './commands/update-status.js';
 import { nowIso, type EngineContext } from './context.js';
 import type { LiveChatEvent, LiveChatEvents } from './events.js';
-import type {
-  AgentActionInput,
-  ByInput,
-  ChannelErrorInput,
-  InboxQuery,
-  JourneyQuery,
-  MessagesQuery,
-  ReceiveInput,
-  ReceiveOptions,
-  ReplyInput,
-  RequestInterventionInput,
-  StatusInput,
-  TransferInput,
-  ViewerOptions,
+import {
+  channelErrorInputSchema,
+  type AgentActionInput,
+  type ByInput,
+  type ChannelErrorInput,
+  type InboxQuery,
+  type JourneyQuery,
+  type MessagesQuery,
+  type ReceiveInput,
+  type ReceiveOptions,
+  type ReplyInput,
+  type RequestInterventionInput,
+  type StatusInput,
+  type TransferInput,
+  type ViewerOptions,
 } from './inputs.js';
-import { channelErrorInputSchema } from './inputs.js';
 import { emitAll } from './unit-of-work.js';
 import { resolvePolicy, type LiveChatOptions, type Policy } from './options.js';
 import { createDispatcher } from './outbox.js';

@@ -10,6 +10,10 @@ import { webhookSignatures } from '../../../src/adapters/whatsapp/index.js';
 
 type Json = Record<string, unknown>;
 
+// Message ids only need to be unique across runs; a counter keeps generation pure otherwise.
+let serial = 0;
+const uniqueId = (prefix: string) => `wamid.${prefix}.${(serial += 1)}`;
+
 const KNOWN = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'system', 'unsupported', 'order'];
 
 const digits = fc.stringMatching(/^[1-9]\d{7,14}$/);
@@ -82,7 +86,7 @@ const envelopeArb = fc
           const value = change['value'] as Json | undefined;
           const messages = (value?.['messages'] as Json[] | undefined) ?? [];
           messages.forEach((m, i) => {
-            m['id'] = `wamid.${e}.${c}.${i}.${Math.random().toString(36).slice(2)}`;
+            m['id'] = uniqueId(`${e}.${c}.${i}`);
             if (change['field'] === 'messages') expected.set(m['id'] as string, types[i]!);
           });
           return change;
@@ -269,7 +273,7 @@ describe('whatsappWebhook (property): random and mutated envelopes', () => {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
       contacts: messages.map((m) => m.contact),
-      messages: messages.map((m, i) => ({ ...m.message, id: `wamid.huge.${i}.${Math.random().toString(36).slice(2)}` })),
+      messages: messages.map((m, i) => ({ ...m.message, id: uniqueId(`huge.${i}`) })),
     }));
     await fc.assert(
       fc.asyncProperty(hugeValue, fc.nat(), fc.boolean(), async (value, pick, breakOne) => {

@@ -298,7 +298,9 @@ describe('whatsappWebhook: account errors and other fields', () => {
   it('emits value-level errors as channel.error events', async () => {
     const h = harness();
     const events: LiveChatEvent[] = [];
+    const all: string[] = [];
     h.chat.on('channel.error', (e) => events.push(e));
+    h.chat.on('*', (e) => all.push(e.type));
     const value = {
       messaging_product: 'whatsapp',
       metadata,
@@ -313,7 +315,9 @@ describe('whatsappWebhook: account errors and other fields', () => {
       message: 'Business eligibility payment issue',
       details: { title: 'Business eligibility payment issue', errorData: { details: 'Add a payment method.' }, phoneNumberId: metadata.phone_number_id, businessAccountId: '102290129340398' },
     });
+    expect(all).toEqual(['channel.error']);
     expect(h.store.writes).toHaveLength(0);
+    expect(() => h.chat.reportChannelError({ channel: 'whatsapp', code: '', message: 'x' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', path: ['code'] }));
   });
 
   it('acknowledges and ignores other webhook fields', async () => {
