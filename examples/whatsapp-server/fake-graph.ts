@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webhookSignatures } from '../../src/adapters/whatsapp/index.js';
+import { webhookEnvelope } from './envelope.js';
 
 // A stand-in for Meta's Graph API on loopback, so the whole loop runs offline: it accepts
 // sends like the Cloud API does (same success and error bodies), then plays the delivery
@@ -44,30 +45,18 @@ export async function startFakeGraph(options: FakeGraphOptions) {
   let sequence = 0;
 
   const notify = () => {
-    for (const w of [...waiters]) if (sends.length >= w.count) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiters]) {
+      if (sends.length < w.count) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
 
   /** Posts one receipt to the webhook, signed like Meta signs it. */
   async function receipt(send: FakeSend, status: 'sent' | 'delivered' | 'read'): Promise<void> {
     if (!webhookUrl) return;
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: options.phoneNumberId },
-                statuses: [{ id: send.id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: send.to.replace(/^\+/, '') }],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    const receiptStatus = { id: send.id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: send.to.replace(/^\+/, '') };
+    const body = JSON.stringify(webhookEnvelope(options.phoneNumberId, { statuses: [receiptStatus] }));
     await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': await signatures.sign(body) }, body });
   }
 

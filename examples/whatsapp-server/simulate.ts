@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { webhookSignatures } from '../../src/adapters/whatsapp/index.js';
 import { startServer } from './app.js';
+import { webhookEnvelope } from './envelope.js';
 import { loadConfig } from './config.js';
 import { startFakeGraph, type FakeGraph } from './fake-graph.js';
 
@@ -46,25 +47,7 @@ function inbound(from: string, type: string, payload: unknown, extra: Json = {})
 
 function envelope(messages: Json[]): Json {
   const senders = [...new Set(messages.map((m) => m['from'] as string))];
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-              contacts: senders.map((wa_id) => ({ profile: { name: names[wa_id] }, wa_id })),
-              messages,
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return webhookEnvelope(PHONE_NUMBER_ID, { contacts: senders.map((wa_id) => ({ profile: { name: names[wa_id] }, wa_id })), messages });
 }
 
 /** Runs the scenario against a server whose transport points at `graph`. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createLiveChat, memoryStore, memoryTransport, silentLogger } from '../../../src/index.js';
 import { toNodeHandler, webhookSignatures, whatsappWebhook, type FetchHandler } from '../../../src/adapters/whatsapp/index.js';
+import { envelope, messagesValue } from '../../adapters/whatsapp/fixtures.js';
 
 // Webhook throughput: signed WhatsApp POSTs through the handler into the engine (signature
 // check, parse and validation, ingest into the memory store), over loopback HTTP with 1 and 16
@@ -30,25 +31,7 @@ async function delivery(messages: number): Promise<Delivery> {
     const from = String(15550000000 + (serial % 200));
     return { from, id: `wamid.BENCH${String(serial).padStart(10, '0')}`, timestamp: String(1_749_416_383 + serial), type: 'text', text: { body: `Hi, do you ship to Lisbon? (order ${serial})` } };
   });
-  const body = {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [...new Set(items.map((m) => m.from))].map((wa_id) => ({ profile: { name: `Customer ${wa_id}` }, wa_id })),
-              messages: items,
-            },
-          },
-        ],
-      },
-    ],
-  };
+  const body = envelope(messagesValue(items, [...new Set(items.map((m) => m.from))].map((wa_id) => ({ profile: { name: `Customer ${wa_id}` }, wa_id }))));
   const raw = JSON.stringify(body);
   return { raw, bytes: encoder.encode(raw), signature: await signatures.sign(raw), updates: messages };
 }
