@@ -146,7 +146,8 @@ export async function main(options: { posts?: number } = {}): Promise<void> {
   const perPost = (base.seconds * 1000) / base.posts;
   console.log(`\nsignature check alone (HMAC-SHA256, same bodies): Web Crypto ${fmt(sigMs * 1000, 1)} us per POST; node:crypto ${fmt(nodeSigMs * 1000, 1)} us (Web Crypto = ${fmt(sigMs / nodeSigMs, 1)}x node:crypto: its async job round trip, the price of running outside Node)`);
   console.log(`  = ${fmt((100 * sigMs) / perPost, 1)}% of a POST over HTTP with 1 sender (${fmt(perPost, 3)} ms each), ${fmt((100 * sigMs) / ((rows[0]!.seconds * 1000) / rows[0]!.posts), 1)}% in-process`);
-  console.log(`Meta asks for a median <= 250 ms: ${rows.every((r) => quantile(r.latencies, 0.5) <= 250) ? 'met in every row' : 'NOT met'}`);
+  const slow = rows.filter((r) => quantile(r.latencies, 0.5) > 250).map((r) => r.name);
+  console.log(`Meta asks for a median <= 250 ms: ${slow.length === 0 ? 'met in every row' : `exceeded by: ${slow.join('; ')}`}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
