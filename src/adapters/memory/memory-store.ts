@@ -238,9 +238,11 @@ export function memoryStore(): Store {
       return { items: page, nextCursor: more && last ? inboxKey(last) : null };
     },
     async listDue({ now, limit }) {
+      // Keys are `${dueAt}\u0000${id}` with fixed-width times: due ones sort before `${now}\u0001`.
+      const bound = `${now}\u0001`;
       const found: Conversation[] = [];
       for (const key of dueIndex.after(null, limit)) {
-        if (key.slice(0, key.indexOf('\u0000')) > now) break;
+        if (key >= bound) break;
         found.push(conversations.get(idOfKey(key))!);
       }
       return found;
