@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { SortedKeys } from '../../src/adapters/memory/sorted-keys.js';
 
 // The memory store's inbox, message and journey indexes. The model is a plain sorted array.
-type Op = { op: 'insert' | 'remove'; key: string } | { op: 'after' | 'before'; cursor: string | null; limit: number };
+type Op =
+  | { op: 'insert'; key: string }
+  | { op: 'remove'; key: string }
+  | { op: 'after' | 'before'; cursor: string | null; limit: number };
 
 const key = fc.integer({ min: 0, max: 5_000 }).map((n) => `k${String(n).padStart(5, '0')}`);
 const op: fc.Arbitrary<Op> = fc.oneof(
