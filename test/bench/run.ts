@@ -1,7 +1,7 @@
 // npm run bench: runs every bench module in order, then prints one summary table.
 // A module exports `main(): Promise<SummaryRow[]>`; adding one is one line below.
 
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dur, printSummary, type BenchMain, type SummaryRow } from './report.js';
 
 const modules: Array<[name: string, load: () => Promise<{ main: BenchMain }>]> = [
@@ -9,7 +9,9 @@ const modules: Array<[name: string, load: () => Promise<{ main: BenchMain }>]> =
 ];
 
 const started = performance.now();
-console.log(`livechat-engine benchmarks: node ${process.version}, ${cpus().length} cpus, ${new Date().toISOString()}`);
+// Other work on the machine slows every figure; the load average says how much to trust them.
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`livechat-engine benchmarks: node ${process.version}, ${cpus().length} cpus, load ${load()}, ${new Date().toISOString()}`);
 if (!(globalThis as { gc?: unknown }).gc) console.log('(started without --expose-gc: heap figures are indicative; use npm run bench)');
 const summary: SummaryRow[] = [];
 for (const [name, load] of modules) {
@@ -18,4 +20,4 @@ for (const [name, load] of modules) {
   summary.push(...rows.map((row) => ({ ...row, bench: row.bench || name })));
 }
 printSummary(summary);
-console.log(`\ntotal ${dur(performance.now() - started)}; targets are reported, never enforced (timings are not tests).`);
+console.log(`\ntotal ${dur(performance.now() - started)}, load ${load()}; targets are reported, never enforced (timings are not tests).`);
