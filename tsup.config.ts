@@ -6,6 +6,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'postgres/index': 'src/adapters/postgres/index.ts',
+    'whatsapp/index': 'src/adapters/whatsapp/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

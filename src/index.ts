@@ -3,7 +3,7 @@
 
 export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
 export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
-export type { LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { ChannelError, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
@@ -12,6 +12,7 @@ export type { StatusResult } from './engine/commands/update-status.js';
 export {
   agentActionInputSchema,
   byInputSchema,
+  channelErrorInputSchema,
   inboxQuerySchema,
   inboxViewSchema,
   journeyQuerySchema,
@@ -25,6 +26,7 @@ export {
   viewerOptionsSchema,
   type AgentActionInput,
   type ByInput,
+  type ChannelErrorInput,
   type InboxQuery,
   type JourneyQuery,
   type MessagesQuery,

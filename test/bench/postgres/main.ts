@@ -13,17 +13,12 @@ import { pathToFileURL } from 'node:url';
 import { postgresStore, type PostgresClient, type PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { createLiveChat, keywordBot, memoryTransport, silentLogger, type ReceiveInput } from '../../../src/index.js';
 import { describePlan, loadVolume, planOf, queryCases, recordingClient } from '../../adapters/postgres/volume.js';
-
-/** One line of the closing summary (the shape `test/bench/run.ts` collects). */
-export interface SummaryRow {
-  bench: string;
-  metric: string;
-  value: string;
-  target?: string;
-  verdict?: 'PASS' | 'MISS';
-}
+import type { SummaryRow } from '../report.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
+// `BENCH_SCALE=0.1 npm run bench` shrinks every size for a quick look.
+const SCALE = Number(process.env.BENCH_SCALE ?? 1) || 1;
+const scaled = (n: number, min: number) => Math.max(min, Math.round(n * SCALE));
 const BENCH = 'postgres';
 const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (x: number) => (x < 10 ? `${num(x, 2)} ms` : `${num(x, 0)} ms`);
@@ -160,7 +155,7 @@ async function roundTrips(label: string, client: PostgresClient, summary: Summar
   });
   const store = await freshStore(counting);
   const chat = createLiveChat({ store, transport: memoryTransport(), logger: silentLogger, bot: keywordBot({ fallback: 'Thanks!' }) });
-  const n = 200;
+  const n = scaled(200, 50);
   const [first, ...rest] = inbound(n + 1, 1, '9');
   await chat.receive(first!);
   await chat.idle();
@@ -206,7 +201,7 @@ async function roundTrips(label: string, client: PostgresClient, summary: Summar
 
 /** 1M conversations and 100k contacts: plans and median times of the inbox, lookups and a sweep. */
 async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
-  const volume = { contacts: 100_000, conversations: 1_000_000, due: 1_000, agents: 20 };
+  const volume = { contacts: scaled(100_000, 1_000), conversations: scaled(1_000_000, 10_000), due: 1_000, agents: 20 };
   section(`with ${num(volume.conversations)} conversations and ${num(volume.contacts)} contacts (PostgreSQL server)`);
   const recorder = recordingClient(pool as PostgresClient);
   const store = postgresStore({ client: recorder.client, schema: `bench_${process.pid}_scale` });
@@ -232,7 +227,7 @@ async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
       times.push(performance.now() - start);
     }
     rows.push([query.name, ms(median(times)), indexed ? 'index' : 'NO INDEX', describePlan(plan)]);
-    summary.push({ bench: BENCH, metric: `1M conversations: ${query.name} (median)`, value: ms(median(times)), target: `uses ${query.index}`, verdict: indexed ? 'PASS' : 'MISS' });
+    summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: ${query.name} (median)`, value: ms(median(times)), target: `uses ${query.index}`, verdict: indexed ? 'PASS' : 'MISS' });
   }
 
   // The plan check above claimed a batch: release it, so the sweep finds all 1k due.
@@ -253,7 +248,7 @@ async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
     if (archived !== 1000) throw new Error(`sweep archived ${archived}, expected 1000`);
   }
   rows.push(['sweep: 1,000 due archived by chat.sweep()', ms(median(sweeps)), '', `${num(1000 / (median(sweeps) / 1000))} conversations/s`]);
-  summary.push({ bench: BENCH, metric: '1M conversations: sweep of 1,000 due (median of 3)', value: ms(median(sweeps)) });
+  summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: sweep of 1,000 due (median of 3)`, value: ms(median(sweeps)) });
   table(['query (median of 41; sweep of 3)', 'time', 'plan', 'plan nodes'], rows);
   await pool.query(`drop schema ${store.schema} cascade`);
 }
@@ -264,7 +259,7 @@ export async function main(): Promise<SummaryRow[]> {
   const lite = await PGlite.create();
   try {
     await roundTrips('PGlite', lite, summary);
-    await throughput('PGlite', lite, 400, summary);
+    await throughput('PGlite', lite, scaled(400, 50), summary);
   } finally {
     await lite.close();
   }
@@ -275,7 +270,7 @@ export async function main(): Promise<SummaryRow[]> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16 });
   try {
     await roundTrips('PostgreSQL', pool, summary);
-    await throughput('PostgreSQL', pool, 1000, summary);
+    await throughput('PostgreSQL', pool, scaled(1000, 100), summary);
     await atScale(pool, summary);
   } finally {
     await pool.end();
