@@ -95,7 +95,7 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
     for (const schema of schemas) await pool.query(`drop schema if exists ${schema} cascade`);
     await pool.end();
     removeWorkerScript();
-  });
+  }, 60_000);
 
   it('8 processes receiving the same 2,000 webhook messages in different orders end as one process would', async () => {
     const messages = webhookMessages(2000, 250, '31');
