@@ -53,8 +53,6 @@ export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> 
  * Listener map of the engine's emitter: one entry per event type, and `*` for all of them.
  * @public
  */
-// One mapped type rather than an intersection with `{ '*': ... }`: TypeScript infers the key of
-// `on(type, listener)` through the mapped part alone and then rejects '*'.
 export type LiveChatEvents = {
   [K in LiveChatEventType | '*']: (event: K extends LiveChatEventType ? LiveChatEvent<K> : LiveChatEvent) => void;
 };
