@@ -5,6 +5,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'postgres/index': 'src/adapters/postgres/index.ts',
     'whatsapp/index': 'src/adapters/whatsapp/index.ts',
   },
   format: ['esm', 'cjs'],
@@ -15,5 +16,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
-  external: ['vitest'],
+  external: ['vitest', 'pg', '@electric-sql/pglite'],
 });

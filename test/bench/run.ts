@@ -7,6 +7,7 @@ import { dur, printSummary, type BenchMain, type SummaryRow } from './report.js'
 const modules: Array<[name: string, load: () => Promise<{ main: BenchMain }>]> = [
   ['engine', () => import('./engine/main.js')],
   ['whatsapp', () => import('./whatsapp/webhook.bench.js')],
+  ['postgres', () => import('./postgres/main.js')],
 ];
 
 const started = performance.now();
