@@ -5,3 +5,7 @@ export * from './content.js';
 export * from './conversation.js';
 export * from './journey.js';
 export * from './message.js';
+export * from './attribute.js';
+export * from './audience.js';
+export * from './campaign.js';
+export * from './tag.js';

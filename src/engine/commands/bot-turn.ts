@@ -59,7 +59,7 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
  */
 export async function runBotTurn(ctx: EngineContext, messageId: string): Promise<void> {
   const message = await ctx.store.getMessage(messageId);
-  if (!message) return;
+  if (!message || message.conversationId === null) return;
   const [contact, conversation] = await Promise.all([ctx.store.getContact(message.contactId), ctx.store.getConversation(message.conversationId)]);
   if (!contact || !conversation) return;
   const outcome = await askBot(ctx, { contact, conversation, message });

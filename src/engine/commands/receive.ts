@@ -59,7 +59,8 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
 
   const duplicateOf = async (message: Message): Promise<ReceiveResult> => ({
     message,
-    conversation: (await ctx.store.getConversation(message.conversationId))!,
+    // An inbound message always belongs to a conversation.
+    conversation: (await ctx.store.getConversation(message.conversationId!))!,
     contact: (await ctx.store.getContact(message.contactId))!,
     duplicate: true,
   });
