@@ -105,7 +105,15 @@ export type {
   StoreCapabilities,
   VersionedWrite,
 } from './ports/store.js';
-export type { TagRule, TagRuleActions, TagRuleContext } from './ports/tag-rule.js';
+export type { AttributeChange, TagRule, TagRuleActions, TagRuleContext, TagRuleTrigger } from './ports/tag-rule.js';
+export { compileTagRule, compileTagRules } from './tags/compile-rule.js';
+export {
+  tagRuleConditionSchema,
+  tagRuleDefinitionSchema,
+  tagRuleTriggerSchema,
+  type TagRuleCondition,
+  type TagRuleDefinition,
+} from './tags/rule-language.js';
 export type { OutboundMessage, SendFailureKind, SendResult, Transport } from './ports/transport.js';
 
 export { memoryStore } from './adapters/memory/memory-store.js';

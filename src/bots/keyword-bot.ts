@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseInput } from '../errors.js';
 import { outboundContentSchema, type Content, type OutboundContent } from '../model/content.js';
 import type { Bot, BotDecision } from '../ports/bot.js';
+import { contentText } from '../model/content-text.js';
 
 const replySchema = z.union([z.string().min(1), outboundContentSchema]);
 
@@ -28,24 +29,6 @@ export type KeywordBotOptions = z.input<typeof keywordBotOptionsSchema>;
 const toContent = (reply: string | OutboundContent): OutboundContent =>
   typeof reply === 'string' ? { type: 'text', text: reply } : reply;
 
-/** The words a customer message carries, for matching. */
-function textOf(content: Content): string {
-  switch (content.type) {
-    case 'text':
-      return content.text;
-    case 'interactive_reply':
-      return `${content.id} ${content.title}`;
-    case 'quick_reply':
-      return `${content.payload} ${content.text}`;
-    case 'image':
-    case 'video':
-    case 'document':
-      return content.caption ?? '';
-    default:
-      return '';
-  }
-}
-
 /**
  * A bot that answers by keywords and hands off to a human on a handoff keyword.
  *
@@ -66,7 +49,7 @@ export function keywordBot(options: KeywordBotOptions): Bot {
   const handoff = config.handoffKeywords.map((k) => k.toLowerCase());
   return {
     async respond({ message, conversation }): Promise<BotDecision> {
-      const text = textOf(message.content).toLowerCase();
+      const text = contentText(message.content).toLowerCase();
       if (handoff.some((k) => text.includes(k))) {
         return { replies: config.handoffReply ? [toContent(config.handoffReply)] : [], handoff: { reason: 'customer asked for a human' } };
       }

@@ -34,6 +34,13 @@ import type {
 import { resolvePolicy, type LiveChatOptions, type Policy } from './options.js';
 import { createDispatcher } from './outbox.js';
 import * as queries from './queries.js';
+import { attributeDefinitions } from './attributes.js';
+import { defineAttribute, defineTag, deleteTag, renameTag, type TagRenameResult } from './commands/catalog.js';
+import type { AdminByInput, AttributeDefinitionInput, AudienceInput, CursorPageInput, TagDefinitionInput } from './profile-inputs.js';
+import { countAudience, listAudience } from './commands/audience.js';
+import type { AttributeDefinition } from '../model/attribute.js';
+import type { TagDefinition } from '../model/tag.js';
+import { compileTagRules } from '../tags/compile-rule.js';
 
 /**
  * A live chat engine instance. Every command is one unit of work over the store: validated,
@@ -109,6 +116,46 @@ export interface LiveChat {
   /** A page of a contact's customer journey (oldest first unless `order: 'desc'`). */
   journey(contactId: string, options?: JourneyQuery): Promise<Page<JourneyEvent>>;
 
+  /**
+   * Typed profile attributes, registered up front: values set through `contacts.setAttributes`
+   * (and by bots) are validated against them. Changing definitions takes an admin.
+   */
+  readonly attributes: {
+    /** Registers an attribute, or updates its definition (label, options, type for new writes). */
+    define(definition: AttributeDefinitionInput, options?: AdminByInput): Promise<AttributeDefinition>;
+    /** Every definition in force, by key, including the opt-out attribute. */
+    list(): Promise<AttributeDefinition[]>;
+  };
+
+  /**
+   * The tag catalog: the tags agents may apply by hand (`UNKNOWN_TAG` otherwise), in categories.
+   * Changing it takes an admin.
+   */
+  readonly tags: {
+    /** Adds a tag to the catalog, or updates its category, description or colour. */
+    define(definition: TagDefinitionInput, options?: AdminByInput): Promise<TagDefinition>;
+    /** The catalog, by name. */
+    list(): Promise<TagDefinition[]>;
+    /**
+     * Renames a tag in the catalog and on every contact holding it (provenance kept, journey
+     * `tag.renamed`); resumable. `ALREADY_EXISTS` when the catalog has the new name.
+     */
+    rename(from: string, to: string, options?: AdminByInput): Promise<TagRenameResult>;
+    /** Deletes a tag from the catalog and from every contact holding it (journey `tag.removed`); resumable. */
+    delete(name: string, options?: AdminByInput): Promise<{ contacts: number }>;
+  };
+
+  /**
+   * Audiences: contacts selected by tags (all / any / none), attributes, last-seen time and
+   * opt-out, answered by the store's indexes (never by loading every contact).
+   */
+  readonly audience: {
+    /** How many contacts match; opted-out contacts are left out unless `optOut` says otherwise. */
+    count(filter?: AudienceInput): Promise<number>;
+    /** One page of the matching contacts, by id. */
+    list(filter?: AudienceInput, page?: CursorPageInput): Promise<Page<Contact>>;
+  };
+
   /** Profile changes, recorded in the journey with who made them. */
   readonly contacts: {
     setAttributes(contactId: string, values: Record<string, AttributeValue>, options?: ByInput): Promise<Contact>;
@@ -145,7 +192,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     ids: options.ids ?? sortableIds(),
     logger: options.logger ?? consoleLogger,
     policy,
-    tagRules: options.tagRules ?? [],
+    tagRules: compileTagRules(options.tagRules ?? []),
     emitter,
     background(label: string, work: Promise<unknown>) {
       const tracked = work.catch((error) => base.logger.error(`${label} failed`, { error }));
@@ -212,6 +259,20 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     inbox: (query) => queries.inbox(ctx, query),
     contact: (id) => queries.getContact(ctx, id),
     journey: (id, opts) => queries.listJourney(ctx, id, opts),
+    attributes: {
+      define: (definition, opts) => defineAttribute(ctx, definition, opts),
+      list: async () => [...(await attributeDefinitions(ctx)).values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    },
+    tags: {
+      define: (definition, opts) => defineTag(ctx, definition, opts),
+      list: () => ctx.store.listTagDefinitions(),
+      rename: (from, to, opts) => renameTag(ctx, from, to, opts),
+      delete: (name, opts) => deleteTag(ctx, name, opts),
+    },
+    audience: {
+      count: (filter) => countAudience(ctx, filter),
+      list: (filter, page) => listAudience(ctx, filter, page),
+    },
     contacts: {
       setAttributes: (id, values, opts) => setAttributes(ctx, id, values, opts),
       addTag: (id, tag, opts) => addTag(ctx, id, tag, opts),
