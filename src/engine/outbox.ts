@@ -131,7 +131,8 @@ export function createDispatcher(ctx: EngineContext) {
         else groups.set(item.conversationId, [item]);
       }
       await Promise.all([...groups].map(([conversationId, items]) => enqueue(conversationId, items)));
-      if (claimed.length < CLAIM_BATCH) return total;
+      // Claim again even after a short batch: an item queued behind one we were sending was not
+      // claimable by the dispatch its commit started, and only this loop can pick it up now.
     }
   }
 
