@@ -36,7 +36,9 @@ import { createDispatcher } from './outbox.js';
 import * as queries from './queries.js';
 import { attributeDefinitions } from './attributes.js';
 import { defineAttribute, defineTag, deleteTag, renameTag, type TagRenameResult } from './commands/catalog.js';
-import type { AdminByInput, AttributeDefinitionInput, AudienceInput, CursorPageInput, TagDefinitionInput } from './profile-inputs.js';
+import type { AdminByInput, AttributeDefinitionInput, AudienceInput, BroadcastInput, CursorPageInput, TagDefinitionInput } from './profile-inputs.js';
+import { broadcast, cancelBroadcast, getCampaign, listCampaigns, resumeBroadcast } from './commands/broadcast.js';
+import type { Campaign } from '../model/campaign.js';
 import { countAudience, listAudience } from './commands/audience.js';
 import type { AttributeDefinition } from '../model/attribute.js';
 import type { TagDefinition } from '../model/tag.js';
@@ -156,6 +158,28 @@ export interface LiveChat {
     list(filter?: AudienceInput, page?: CursorPageInput): Promise<Page<Contact>>;
   };
 
+  /**
+   * Sends an approved template to an audience. Creates a campaign, counts the audience (contacts
+   * who opted out are skipped and counted), and queues one message per recipient in the outbox,
+   * batch by batch, with the broadcast tag (the campaign's name) on each. Resolves when every
+   * recipient is queued; the outbox sends at the transport's pace (`Transport.maxPerSecond`).
+   * Figures (sent, delivered, read, failed, replied) follow receipts and replies; progress comes
+   * as `broadcast.progress` events. Broadcast messages belong to no conversation; a reply arrives
+   * as a normal message, answered by the bot.
+   */
+  broadcast(input: BroadcastInput): Promise<Campaign>;
+  /** Broadcasts already started. */
+  readonly broadcasts: {
+    /** A campaign with its current figures, or `null`. */
+    get(campaignId: string): Promise<Campaign | null>;
+    /** One page of campaigns, newest first. */
+    list(page?: CursorPageInput): Promise<Page<Campaign>>;
+    /** Stops a broadcast: what was not yet sent stays unsent. Takes an admin when an agent asks. */
+    cancel(campaignId: string, options?: AdminByInput): Promise<Campaign>;
+    /** Finishes queueing a broadcast that a crash or restart interrupted. */
+    resume(campaignId: string): Promise<Campaign>;
+  };
+
   /** Profile changes, recorded in the journey with who made them. */
   readonly contacts: {
     setAttributes(contactId: string, values: Record<string, AttributeValue>, options?: ByInput): Promise<Contact>;
@@ -268,6 +292,13 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
       list: () => ctx.store.listTagDefinitions(),
       rename: (from, to, opts) => renameTag(ctx, from, to, opts),
       delete: (name, opts) => deleteTag(ctx, name, opts),
+    },
+    broadcast: (input) => broadcast(ctx, input),
+    broadcasts: {
+      get: (id) => getCampaign(ctx, id),
+      list: (page) => listCampaigns(ctx, page),
+      cancel: (id, opts) => cancelBroadcast(ctx, id, opts),
+      resume: (id) => resumeBroadcast(ctx, id),
     },
     audience: {
       count: (filter) => countAudience(ctx, filter),

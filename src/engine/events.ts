@@ -1,14 +1,22 @@
+import type { Campaign } from '../model/campaign.js';
 import type { Contact } from '../model/contact.js';
 import type { Conversation } from '../model/conversation.js';
 import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
 import type { Message } from '../model/message.js';
 
 /**
- * The names of engine events: every journey event type, plus `message.status` for delivery
- * receipts that move a message forward.
+ * Events about a whole broadcast rather than one contact: it started, made progress (after each
+ * batch queued or sent, with its figures), completed, or was cancelled.
  * @public
  */
-export type LiveChatEventType = JourneyEventType | 'message.status';
+export type BroadcastEventType = 'broadcast.started' | 'broadcast.progress' | 'broadcast.completed' | 'broadcast.cancelled';
+
+/**
+ * The names of engine events: every journey event type, plus `message.status` for delivery
+ * receipts that move a message forward, plus the broadcast events.
+ * @public
+ */
+export type LiveChatEventType = JourneyEventType | 'message.status' | BroadcastEventType;
 
 /**
  * An engine event, emitted after the unit of work that caused it committed. It carries the
@@ -28,6 +36,8 @@ export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> 
   contact: Contact | null;
   /** The message the event is about (a received, sent or updated message), if any. */
   message: Message | null;
+  /** On broadcast events: the campaign with its figures as committed. */
+  campaign?: Campaign;
 }
 
 /**

@@ -22,7 +22,8 @@ const count = z.number().int().min(0);
 
 /**
  * A broadcast's figures. `audience` and `optedOut` are counted when it starts (opted-out contacts
- * are skipped); `queued` messages went into the outbox; `sent`, `delivered` and `read` count the
+ * are skipped); `queued` messages went into the outbox and `pending` of them are still waiting
+ * for their send; `sent`, `delivered` and `read` count the
  * messages that reached at least that status (a read message was also delivered and sent);
  * `failed` were refused; `cancelled` were never sent because the broadcast was cancelled;
  * `replied` counts recipients whose next message came within `policy.broadcastReplyWindow`.
@@ -32,6 +33,7 @@ export const campaignCountsSchema = z.object({
   audience: count,
   optedOut: count,
   queued: count,
+  pending: count,
   sent: count,
   delivered: count,
   read: count,
@@ -80,6 +82,7 @@ export const emptyCampaignCounts = (): CampaignCounts => ({
   audience: 0,
   optedOut: 0,
   queued: 0,
+  pending: 0,
   sent: 0,
   delivered: 0,
   read: 0,

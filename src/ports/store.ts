@@ -133,7 +133,7 @@ export interface ChangeSet {
 export interface CampaignIncrement {
   /** The campaign. */
   id: string;
-  /** What to add to each figure (positive integers; absent figures unchanged). */
+  /** What to add to each figure (integers; `pending` goes down as sends settle; absent figures unchanged). */
   counts: Partial<CampaignCounts>;
 }
 

@@ -154,11 +154,12 @@ export function profileStoreCases(getStore: () => Store): void {
         expect(await store.commit({ campaigns: [{ record: c, expectedVersion: null }] })).toEqual({ ok: true });
         expect(await store.getCampaign(c.id)).toEqual(c);
         expect(await store.getCampaign('cmp_missing')).toBeNull();
-        expect(await store.commit({ campaignIncrements: [{ id: c.id, counts: { queued: 2 } }, { id: c.id, counts: { queued: 1, sent: 2 } }] })).toEqual({ ok: true });
+        expect(await store.commit({ campaignIncrements: [{ id: c.id, counts: { queued: 2, pending: 2 } }, { id: c.id, counts: { queued: 1, pending: 1 } }] })).toEqual({ ok: true });
+        expect(await store.commit({ campaignIncrements: [{ id: c.id, counts: { sent: 2, pending: -2 } }] })).toEqual({ ok: true });
         // The writer's counts are stale (all zero but audience): an update keeps the stored figures.
         const sending = { ...c, status: 'sending' as const, cursor: 'ct_9', counts: emptyCampaignCounts(), version: 2 };
         expect(await store.commit({ campaigns: [{ record: sending, expectedVersion: 1 }] })).toEqual({ ok: true });
-        expect(await store.getCampaign(c.id)).toEqual({ ...sending, counts: { ...c.counts, queued: 3, sent: 2 } });
+        expect(await store.getCampaign(c.id)).toEqual({ ...sending, counts: { ...c.counts, queued: 3, pending: 1, sent: 2 } });
         expect(await store.commit({ campaigns: [{ record: { ...sending, version: 3 }, expectedVersion: 1 }] })).toEqual({
           ok: false,
           conflict: { kind: 'version', entity: 'campaign', id: c.id },
