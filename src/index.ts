@@ -3,7 +3,24 @@
 
 export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
 export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
-export type { LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { BroadcastEventType, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { TagRenameResult } from './engine/commands/catalog.js';
+export {
+  adminByInputSchema,
+  attributeDefinitionInputSchema,
+  audienceInputSchema,
+  broadcastInputSchema,
+  cursorPageInputSchema,
+  statsInputSchema,
+  tagDefinitionInputSchema,
+  type AdminByInput,
+  type AttributeDefinitionInput,
+  type AudienceInput,
+  type BroadcastInput,
+  type CursorPageInput,
+  type StatsInput,
+  type TagDefinitionInput,
+} from './engine/profile-inputs.js';
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
@@ -45,7 +62,23 @@ export { lifecycleStep, restoreSnapshot, type LifecycleSnapshot, type LifecycleS
 export {
   actorSchema,
   agentSchema,
+  attributeConditionSchema,
+  attributeDefinitionSchema,
+  attributeKeySchema,
+  attributeTypeSchema,
   attributeValueSchema,
+  attributeValueSchemaFor,
+  audienceFilterSchema,
+  campaignCountsSchema,
+  campaignSchema,
+  campaignStatusSchema,
+  emptyCampaignCounts,
+  matchesAttribute,
+  matchesContactFilter,
+  matchesTags,
+  tagDefinitionSchema,
+  tagNameSchema,
+  tagsFilterSchema,
   authorSchema,
   contactSchema,
   contentPreview,
@@ -64,7 +97,17 @@ export {
   tagSourceSchema,
   type Actor,
   type Agent,
+  type AttributeCondition,
+  type AttributeDefinition,
+  type AttributeType,
   type AttributeValue,
+  type AudienceFilter,
+  type Campaign,
+  type CampaignCounts,
+  type CampaignStatus,
+  type ContactFilter,
+  type TagDefinition,
+  type TagsFilter,
   type Author,
   type Contact,
   type Content,
@@ -93,10 +136,14 @@ export {
   type TimerHandle,
 } from './ports/clock.js';
 export type {
+  CampaignIncrement,
   ChangeSet,
   CommitConflict,
   CommitResult,
   ConversationQuery,
+  CursorQuery,
+  EventQuery,
+  JourneyPageQuery,
   MessageUpdate,
   OutboxItem,
   Page,
