@@ -5,6 +5,8 @@ export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
 export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
 export type { BroadcastEventType, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
 export type { TagRenameResult } from './engine/commands/catalog.js';
+export type { ContactProfile, ProfileAttribute, ProfileFigures, ProfileTag } from './engine/commands/profile.js';
+export type { DurationFigures, LiveChatStats } from './engine/commands/stats.js';
 export {
   adminByInputSchema,
   attributeDefinitionInputSchema,

@@ -36,7 +36,9 @@ import { createDispatcher } from './outbox.js';
 import * as queries from './queries.js';
 import { attributeDefinitions } from './attributes.js';
 import { defineAttribute, defineTag, deleteTag, renameTag, type TagRenameResult } from './commands/catalog.js';
-import type { AdminByInput, AttributeDefinitionInput, AudienceInput, BroadcastInput, CursorPageInput, TagDefinitionInput } from './profile-inputs.js';
+import type { AdminByInput, AttributeDefinitionInput, AudienceInput, BroadcastInput, CursorPageInput, StatsInput, TagDefinitionInput } from './profile-inputs.js';
+import { profile, type ContactProfile } from './commands/profile.js';
+import { stats, type LiveChatStats } from './commands/stats.js';
 import { broadcast, cancelBroadcast, getCampaign, listCampaigns, resumeBroadcast } from './commands/broadcast.js';
 import type { Campaign } from '../model/campaign.js';
 import { countAudience, listAudience } from './commands/audience.js';
@@ -180,6 +182,20 @@ export interface LiveChat {
     resume(campaignId: string): Promise<Campaign>;
   };
 
+  /**
+   * What an agent sees beside the chat: the contact, attributes with their definitions, tags with
+   * provenance, the open conversation (when the viewer may see it) and its state, and figures
+   * (first and last seen, conversations, messages in and out, campaigns received, last campaign).
+   */
+  profile(contactId: string, options?: ViewerOptions): Promise<ContactProfile>;
+
+  /**
+   * Dashboard figures over `[from, to)`: conversations by state, interventions requested, the
+   * median and p90 time from request to intervention, the median first agent response,
+   * resolutions per agent, and how many went to History.
+   */
+  stats(range: StatsInput): Promise<LiveChatStats>;
+
   /** Profile changes, recorded in the journey with who made them. */
   readonly contacts: {
     setAttributes(contactId: string, values: Record<string, AttributeValue>, options?: ByInput): Promise<Contact>;
@@ -293,6 +309,8 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
       rename: (from, to, opts) => renameTag(ctx, from, to, opts),
       delete: (name, opts) => deleteTag(ctx, name, opts),
     },
+    profile: (id, opts) => profile(ctx, id, opts),
+    stats: (range) => stats(ctx, range),
     broadcast: (input) => broadcast(ctx, input),
     broadcasts: {
       get: (id) => getCampaign(ctx, id),
