@@ -172,4 +172,13 @@ export {
   type MemoryTransportOptions,
   type SentMessage,
 } from './adapters/memory/memory-transport.js';
-export { keywordBot, keywordBotOptionsSchema, type KeywordBotOptions } from './bots/keyword-bot.js';
+export { AGENT_BUTTON_ID, keywordBot, keywordBotOptionsSchema, type KeywordBotOptions } from './bots/keyword-bot.js';
+export { productSuggestionsSchema, type ProductSuggestions } from './bots/product-suggestions.js';
+export {
+  httpBot,
+  httpBotOptionsSchema,
+  httpBotResponseSchema,
+  type HttpBotOptions,
+  type HttpBotRequest,
+  type HttpBotResponse,
+} from './bots/http-bot.js';
