@@ -3,7 +3,7 @@ import type { Contact, TagAssignment } from '../model/contact.js';
 import type { Conversation } from '../model/conversation.js';
 import type { JourneyEvent } from '../model/journey.js';
 import type { Message } from '../model/message.js';
-import type { AttributeChange, TagRuleTrigger } from '../ports/tag-rule.js';
+import type { AttributeChange, TagRuleContext, TagRuleTrigger } from '../ports/tag-rule.js';
 import { journal, type EngineContext } from './context.js';
 
 /** A contact change with the journey entries that explain it. */
@@ -79,9 +79,13 @@ export function applyTagRules(
   const journey: JourneyEvent[] = [];
   if (input.events.length === 0) return { contact, journey };
   const conversationId = input.conversation?.id ?? null;
+  // One context per event, rebuilt only when a rule changed the contact: building one per rule
+  // and event cost more than evaluating the rules.
+  const contexts = input.events.map((event): TagRuleContext => ({ ...event, contact, conversation: input.conversation, message: input.message }));
   for (const rule of ctx.tagRules) {
-    for (const event of input.events) {
-      const actions = rule.evaluate({ ...event, contact, conversation: input.conversation, message: input.message });
+    for (let e = 0; e < contexts.length; e += 1) {
+      if (contexts[e]!.contact !== contact) contexts[e] = { ...contexts[e]!, contact };
+      const actions = rule.evaluate(contexts[e]!);
       if (!actions) continue;
       const actor = { type: 'rule', id: rule.id } as const;
       for (const tag of actions.add ?? []) {

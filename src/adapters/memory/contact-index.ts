@@ -101,7 +101,7 @@ export class ContactIndex {
     if (plan.driver === 'tag' && isOnlyTag(filter, plan.tag)) return plan.estimate;
     if (plan.driver === 'all' && isEmptyFilter(filter)) return plan.estimate;
     let n = 0;
-    for (const id of this.candidates(plan, null)) if (matchesContactFilter(get(id), filter)) n += 1;
+    for (const batch of this.candidates(plan, null)) for (const id of batch) if (matchesContactFilter(get(id), filter)) n += 1;
     return n;
   }
 
@@ -109,25 +109,32 @@ export class ContactIndex {
   page(filter: ContactFilter, query: CursorQuery, get: (id: string) => Contact): Page<Contact> {
     const items: Contact[] = [];
     let more = false;
-    for (const id of this.candidates(this.plan(filter), query.cursor ?? null)) {
-      const contact = get(id);
-      if (!matchesContactFilter(contact, filter)) continue;
-      if (items.length === query.limit) {
-        more = true;
-        break;
+    walking: for (const batch of this.candidates(this.plan(filter), query.cursor ?? null)) {
+      for (const id of batch) {
+        const contact = get(id);
+        if (!matchesContactFilter(contact, filter)) continue;
+        if (items.length === query.limit) {
+          more = true;
+          break walking;
+        }
+        items.push(contact);
       }
-      items.push(contact);
     }
     return { items, nextCursor: more ? items[items.length - 1]!.id : null };
   }
 
-  /** Candidate ids after `cursor`, ascending. */
-  private *candidates(plan: ContactPlan, cursor: string | null): Generator<string> {
+  /** Candidate ids after `cursor`, ascending, in batches (a generator step per id costs more than the test). */
+  private *candidates(plan: ContactPlan, cursor: string | null): Generator<string[]> {
     if (plan.driver === 'empty') return;
     if (plan.driver === 'all' || plan.driver === 'tag') {
       const keys = plan.driver === 'all' ? this.all : this.byTag.get(plan.tag)!;
-      yield* walk(keys, cursor, () => true, (k) => k);
-      return;
+      let from = cursor;
+      for (;;) {
+        const batch = keys.after(from, 1024);
+        if (batch.length > 0) yield batch;
+        if (batch.length < 1024) return;
+        from = batch[batch.length - 1]!;
+      }
     }
     // Other indexes are not in id order: collect their ids, then sort.
     const ids = new Set<string>();
@@ -140,7 +147,7 @@ export class ContactIndex {
       for (const id of this.attributeCandidates(plan.condition)) ids.add(id);
     }
     const sorted = [...ids].sort();
-    for (const id of sorted) if (cursor === null || id > cursor) yield id;
+    yield cursor === null ? sorted : sorted.filter((id) => id > cursor);
   }
 
   private *attributeCandidates(condition: AttributeCondition): Generator<string> {
