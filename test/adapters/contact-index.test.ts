@@ -52,6 +52,23 @@ describe('the memory store\u2019s contact index', () => {
     expect(p.reads()).toBe(0);
   });
 
+  it('counts by walking every contact when no index would skip most of them', () => {
+    const p = population(1_000);
+    let walked = 0;
+    const values = function* () {
+      for (let i = 0; i < 1_000; i += 1) {
+        walked += 1;
+        yield p.get(`ct_${String(i).padStart(6, '0')}`);
+      }
+    };
+    const broad = { attributes: [{ key: 'seats', op: 'gte' as const, value: 10 }] };
+    expect(p.index.count(broad, p.get, values)).toBe(900);
+    expect(walked).toBe(1_000);
+    walked = 0;
+    expect(p.index.count({ tags: { all: ['rare'] } , attributes: [{ key: 'seats', op: 'exists' as const }] }, p.get, values)).toBe(10);
+    expect(walked).toBe(0);
+  });
+
   it('reads only the page it returns (plus one) when the index is in id order', () => {
     const p = population(10_000);
     const page = p.index.page({ tags: { all: ['rare'] } }, { limit: 10 }, p.get);

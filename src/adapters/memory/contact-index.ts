@@ -24,6 +24,7 @@ function typed(value: string | number | boolean): string {
 }
 
 const idOf = (key: string) => key.slice(key.lastIndexOf(SEP) + 1);
+const SCAN_FACTOR = 3;
 
 /**
  * How a filter is answered: the index that yields candidates (the most selective one the
@@ -94,13 +95,21 @@ export class ContactIndex {
     return best.estimate === 0 ? { driver: 'empty', estimate: 0 } : best;
   }
 
-  /** How many contacts match `filter`. */
-  count(filter: ContactFilter, get: (id: string) => Contact): number {
+  /**
+   * How many contacts match `filter`. `values` walks every contact, for filters so unselective
+   * that reading each candidate by id would cost more than testing every contact in turn.
+   */
+  count(filter: ContactFilter, get: (id: string) => Contact, values?: () => Iterable<Contact>): number {
     const plan = this.plan(filter);
     // A filter that is exactly one tag is answered by the index's size.
     if (plan.driver === 'tag' && isOnlyTag(filter, plan.tag)) return plan.estimate;
     if (plan.driver === 'all' && isEmptyFilter(filter)) return plan.estimate;
     let n = 0;
+    // Measured: a candidate read by id costs about three steps of a plain walk over all contacts.
+    if (values && plan.estimate * SCAN_FACTOR >= this.all.size) {
+      for (const contact of values()) if (matchesContactFilter(contact, filter)) n += 1;
+      return n;
+    }
     for (const batch of this.candidates(plan, null)) for (const id of batch) if (matchesContactFilter(get(id), filter)) n += 1;
     return n;
   }

@@ -382,7 +382,7 @@ export function memoryStore(): Store {
     },
 
     async countContacts(filter) {
-      return contactIndex.count(filter, (id) => contacts.get(id)!);
+      return contactIndex.count(filter, (id) => contacts.get(id)!, () => contacts.values());
     },
     async listContacts(filter, query) {
       return contactIndex.page(filter, query, (id) => contacts.get(id)!);
