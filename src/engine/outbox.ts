@@ -157,7 +157,7 @@ export function createDispatcher(ctx: EngineContext) {
         // The broadcast tag marks recipients; one who never got the message is not one.
         const untag =
           contact && contact.tags[campaign.tag]?.campaignId === campaign.id
-            ? untagContact(ctx, contact, campaign.tag, { actor: SYSTEM, at: now, source: 'broadcast', conversationId: null, reason: 'broadcast cancelled' })
+            ? untagContact(ctx, contact, campaign.tag, { actor: SYSTEM, at: now, source: 'broadcast', conversationId: null, reason: 'broadcast cancelled', campaignId: campaign.id })
             : null;
         return {
           changes: {

@@ -39,7 +39,7 @@ export function untagContact(
   ctx: EngineContext,
   contact: Contact,
   tag: string,
-  removal: { actor: Actor; at: string; source: TagAssignment['source']; conversationId: string | null; reason?: string },
+  removal: { actor: Actor; at: string; source: TagAssignment['source']; conversationId: string | null; reason?: string; campaignId?: string },
 ): ContactChange {
   const previous = contact.tags[tag];
   if (!previous) return { contact, journey: [] };
@@ -53,7 +53,13 @@ export function untagContact(
         conversationId: removal.conversationId,
         actor: removal.actor,
         at: removal.at,
-        data: { tag, source: removal.source, addedBy: previous.source, ...(removal.reason ? { reason: removal.reason } : {}) },
+        data: {
+          tag,
+          source: removal.source,
+          addedBy: previous.source,
+          ...(removal.reason ? { reason: removal.reason } : {}),
+          ...(removal.campaignId ? { campaignId: removal.campaignId } : {}),
+        },
       }),
     ],
   };

@@ -9,3 +9,4 @@ export * from './attribute.js';
 export * from './audience.js';
 export * from './campaign.js';
 export * from './tag.js';
+export * from './journey-data.js';

@@ -210,9 +210,9 @@ describe('broadcasts', () => {
     const unsent = (await chat.audience.list({ tags: { none: ['Oops'] } }, { limit: 50 })).items;
     expect(unsent).toHaveLength(20 - sentBefore);
     const journey = (await chat.journey(unsent[0]!.id, { types: ['message.failed', 'tag.removed'] })).items;
-    expect(journey.map((e) => [e.type, e.data['code'] ?? e.data['reason']])).toEqual([
-      ['message.failed', 'broadcast.cancelled'],
-      ['tag.removed', 'broadcast cancelled'],
+    expect(journey.map((e) => [e.type, e.data['code'] ?? e.data['reason'], e.data['campaignId']])).toEqual([
+      ['message.failed', 'broadcast.cancelled', campaign.id],
+      ['tag.removed', 'broadcast cancelled', campaign.id],
     ]);
     expect(await chat.broadcasts.cancel(campaign.id)).toEqual(after);
     expect(cancelled).toHaveLength(1);

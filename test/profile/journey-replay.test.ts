@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   LiveChatError,
+  isJourneyEvent,
   type AttributeValue,
   type Bot,
   type BotDecision,
@@ -22,21 +23,15 @@ function replayContact(events: JourneyEvent[]) {
   const tags: Record<string, TagAssignment> = {};
   const attributes: Record<string, AttributeValue> = {};
   for (const e of events) {
-    if (e.type === 'tag.added') {
-      tags[e.data['tag'] as string] = {
-        source: e.data['source'] as TagAssignment['source'],
-        actor: e.actor,
-        at: e.at,
-        conversationId: e.conversationId,
-        campaignId: (e.data['campaignId'] as string | undefined) ?? null,
-      };
-    } else if (e.type === 'tag.removed') {
-      delete tags[e.data['tag'] as string];
-    } else if (e.type === 'tag.renamed') {
-      delete tags[e.data['from'] as string];
-      tags[e.data['to'] as string] = e.data['assignment'] as TagAssignment;
-    } else if (e.type === 'attribute.changed') {
-      attributes[e.data['key'] as string] = e.data['new'] as AttributeValue;
+    if (isJourneyEvent(e, 'tag.added')) {
+      tags[e.data.tag] = { source: e.data.source, actor: e.actor, at: e.at, conversationId: e.conversationId, campaignId: e.data.campaignId ?? null };
+    } else if (isJourneyEvent(e, 'tag.removed')) {
+      delete tags[e.data.tag];
+    } else if (isJourneyEvent(e, 'tag.renamed')) {
+      delete tags[e.data.from];
+      tags[e.data.to] = e.data.assignment;
+    } else if (isJourneyEvent(e, 'attribute.changed')) {
+      attributes[e.data.key] = e.data.new;
     }
   }
   return { tags, attributes };
