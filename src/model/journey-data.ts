@@ -31,10 +31,15 @@ export interface LifecycleEventData {
  * @public
  */
 export interface JourneyEventDataMap {
+  /** The contact's first message created it. */
   'contact.created': { channel: string; address: string };
+  /** A new conversation opened. */
   'conversation.opened': Record<string, never>;
+  /** The customer wrote. */
   'message.received': { messageId: string; contentType: Content['type']; preview: string };
+  /** An agent's reply was queued. */
   'message.sent': { messageId: string; contentType: Content['type']; preview: string };
+  /** An outbound message failed for good. */
   'message.failed': {
     messageId: string;
     code?: string;
@@ -45,22 +50,39 @@ export interface JourneyEventDataMap {
     attempts?: number;
     campaignId?: string;
   };
+  /** The bot answered. */
   'bot.replied': { messageId: string; inReplyTo: string; contentType: Content['type'] };
+  /** The bot's answer was dropped: an agent took the chat meanwhile. */
   'bot.suppressed': { inReplyTo: string; replies: number; state: ConversationState; assignee: string | null };
+  /** The bot threw, timed out or answered something invalid. */
   'bot.failed': { messageId: string; error: string };
+  /** Someone asked for a human. */
   'intervention.requested': LifecycleEventData;
+  /** An agent took the chat. */
   'conversation.intervened': LifecycleEventData;
+  /** The chat moved to another agent. */
   'conversation.transferred': LifecycleEventData;
+  /** The agent put the chat back in the queue. */
   'conversation.released': LifecycleEventData;
+  /** The chat was resolved. */
   'conversation.resolved': LifecycleEventData;
+  /** A customer message reopened a resolved chat to the bot. */
   'conversation.reopened': LifecycleEventData;
+  /** The chat went to History. */
   'conversation.archived': LifecycleEventData;
+  /** An attribute changed (nothing is recorded for an equal value). */
   'attribute.changed': { key: string; old: AttributeValue; new: AttributeValue };
+  /** A tag was applied; with the entry's actor, time and conversation, its whole provenance. */
   'tag.added': { tag: string; source: TagSource; campaignId?: string };
+  /** A tag was removed (`addedBy`: its source when it was applied). */
   'tag.removed': { tag: string; source: TagSource; addedBy: TagSource; reason?: string; campaignId?: string };
+  /** The tag moved to a new name; `assignment` is what the contact holds under it now. */
   'tag.renamed': { from: string; to: string; assignment: TagAssignment };
+  /** An inbound message carried an ad referral. */
   'referral.received': Referral & { messageId: string };
+  /** A broadcast's message to the contact was accepted by the channel. */
   'broadcast.sent': { campaignId: string; name: string; template: string; messageId: string };
+  /** The customer's first message after a broadcast, within the reply window. */
   'broadcast.replied': { campaignId: string; tag: string; messageId: string };
 }
 
