@@ -5,6 +5,13 @@
 export { createInboxStore, type ActionResult, type InboxStore } from './create-inbox-store.js';
 export { inboxStoreOptionsSchema, type InboxStoreOptions } from './inputs.js';
 export { inProcessSource, type InProcessSourceOptions } from './in-process-source.js';
+export {
+  remoteSource,
+  remoteSourceOptionsSchema,
+  type EventSourceConstructor,
+  type EventSourceLike,
+  type RemoteSourceOptions,
+} from './remote-source.js';
 export type { SessionCatalogs } from './session-catalogs.js';
 export {
   selectConversation,

@@ -2,7 +2,7 @@
 import { act, createElement, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { selectTab, type InboxState } from '../../src/inbox/index.js';
+import { selectTab, type InboxState, type JourneyView, type OpenConversation, type ProfileView } from '../../src/inbox/index.js';
 import { InboxProvider, useConversation, useInbox, useJourney, useProfile } from '../../src/react/index.js';
 import { inboxSetup, settle } from '../inbox/setup.js';
 
@@ -16,9 +16,9 @@ afterEach(() => {
 
 // Selectors defined once, outside components, as a page would.
 const selectActive = selectTab('active');
-const windowState = (open: ReturnType<typeof useConversation>) => open?.replyWindow.state ?? null;
-const journeyLength = (journey: ReturnType<typeof useJourney>) => journey?.items.length ?? 0;
-const tagNames = (profile: ReturnType<typeof useProfile>) => profile?.tags.map((t) => t.name) ?? [];
+const windowState = (open: OpenConversation | null) => open?.replyWindow.state ?? null;
+const journeyLength = (journey: JourneyView | null) => journey?.items.length ?? 0;
+const tagNames = (profile: ProfileView | null) => profile?.tags.map((t) => t.name) ?? [];
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 describe('React bindings', () => {
