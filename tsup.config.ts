@@ -5,6 +5,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'whatsapp/index': 'src/adapters/whatsapp/index.ts',
     'inbox/index': 'src/inbox/index.ts',
     'react/index': 'src/react/index.ts',
   },

@@ -16,6 +16,7 @@ export const errorCodes = {
   CONFLICT: 'The record kept changing under concurrent writers; the command was not applied.',
   UNKNOWN_TAG: 'The tag is not in the catalog.',
   TRANSPORT_CONFIGURATION: 'The channel rejected our credentials or configuration.',
+  CHANNEL_ERROR: 'The channel refused the request or could not be reached.',
   STORE_ERROR: 'The store failed.',
 } as const;
 

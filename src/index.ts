@@ -3,7 +3,7 @@
 
 export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
 export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
-export type { LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { ChannelError, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
@@ -13,6 +13,7 @@ export type { InboxCounts } from './engine/queries.js';
 export {
   agentActionInputSchema,
   byInputSchema,
+  channelErrorInputSchema,
   inboxQuerySchema,
   inboxViewSchema,
   journeyQuerySchema,
@@ -26,6 +27,7 @@ export {
   viewerOptionsSchema,
   type AgentActionInput,
   type ByInput,
+  type ChannelErrorInput,
   type InboxQuery,
   type JourneyQuery,
   type MessagesQuery,

@@ -1,4 +1,5 @@
 import EventEmitter from 'eventemitter3';
+import { parseInput } from '../errors.js';
 import { memoryStore } from '../adapters/memory/memory-store.js';
 import { memoryTransport } from '../adapters/memory/memory-transport.js';
 import type { Agent } from '../model/agent.js';
@@ -15,22 +16,25 @@ import { addTag, removeTag, setAttributes } from './commands/contacts.js';
 import { receive, type ReceiveResult } from './commands/receive.js';
 import { sweep } from './commands/sweep.js';
 import { updateStatus, type StatusResult } from './commands/update-status.js';
-import type { EngineContext } from './context.js';
-import type { LiveChatEvents } from './events.js';
-import type {
-  AgentActionInput,
-  ByInput,
-  InboxQuery,
-  JourneyQuery,
-  MessagesQuery,
-  ReceiveInput,
-  ReceiveOptions,
-  ReplyInput,
-  RequestInterventionInput,
-  StatusInput,
-  TransferInput,
-  ViewerOptions,
+import { nowIso, type EngineContext } from './context.js';
+import type { LiveChatEvent, LiveChatEvents } from './events.js';
+import {
+  channelErrorInputSchema,
+  type AgentActionInput,
+  type ByInput,
+  type ChannelErrorInput,
+  type InboxQuery,
+  type JourneyQuery,
+  type MessagesQuery,
+  type ReceiveInput,
+  type ReceiveOptions,
+  type ReplyInput,
+  type RequestInterventionInput,
+  type StatusInput,
+  type TransferInput,
+  type ViewerOptions,
 } from './inputs.js';
+import { emitAll } from './unit-of-work.js';
 import { resolvePolicy, type LiveChatOptions, type Policy } from './options.js';
 import { createDispatcher } from './outbox.js';
 import * as queries from './queries.js';
@@ -118,8 +122,14 @@ export interface LiveChat {
     removeTag(contactId: string, tag: string, options?: ByInput): Promise<Contact>;
   };
 
+  /**
+   * Announces an error the channel reported about the account or app (not about one message)
+   * as a `channel.error` event. Nothing is stored: it is for listeners (alerts, an ops view).
+   */
+  reportChannelError(input: ChannelErrorInput): LiveChatEvent<'channel.error'>;
+
   /** Subscribes to an engine event (`*` for all); returns the unsubscribe function. */
-  on<K extends keyof LiveChatEvents>(type: K, listener: LiveChatEvents[K]): () => void;
+  on<K extends keyof LiveChatEvents>(type: K, listener: NoInfer<LiveChatEvents[K]>): () => void;
 }
 
 /**
@@ -219,6 +229,20 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
       setAttributes: (id, values, opts) => setAttributes(ctx, id, values, opts),
       addTag: (id, tag, opts) => addTag(ctx, id, tag, opts),
       removeTag: (id, tag, opts) => removeTag(ctx, id, tag, opts),
+    },
+    reportChannelError(raw) {
+      const channelError = parseInput(channelErrorInputSchema, raw, 'channel error');
+      const event: LiveChatEvent<'channel.error'> = {
+        type: 'channel.error',
+        at: nowIso(ctx),
+        journey: null,
+        conversation: null,
+        contact: null,
+        message: null,
+        channelError,
+      };
+      emitAll(ctx, [event]);
+      return event;
     },
     on(type, listener) {
       emitter.on(type, listener as never);

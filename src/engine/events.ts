@@ -5,10 +5,27 @@ import type { Message } from '../model/message.js';
 
 /**
  * The names of engine events: every journey event type, plus `message.status` for delivery
- * receipts that move a message forward.
+ * receipts that move a message forward, and `channel.error` for errors the channel reported
+ * about the account or app rather than about one message.
  * @public
  */
-export type LiveChatEventType = JourneyEventType | 'message.status';
+export type LiveChatEventType = JourneyEventType | 'message.status' | 'channel.error';
+
+/**
+ * An error the channel reported outside any one message (for WhatsApp, the `errors` of a
+ * webhook value: account or app problems). Carried by `channel.error` events.
+ * @public
+ */
+export interface ChannelError {
+  /** The channel that reported it (`whatsapp`). */
+  channel: string;
+  /** The channel's own error code, as a string. */
+  code: string;
+  /** What the channel said, for people. */
+  message: string;
+  /** Everything else the channel said (title, error data, the account it concerns). */
+  details: Record<string, unknown>;
+}
 
 /**
  * An engine event, emitted after the unit of work that caused it committed. It carries the
@@ -28,6 +45,8 @@ export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> 
   contact: Contact | null;
   /** The message the event is about (a received, sent or updated message), if any. */
   message: Message | null;
+  /** The reported error, on `channel.error` events only. */
+  channelError?: ChannelError;
 }
 
 /**

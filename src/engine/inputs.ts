@@ -108,6 +108,20 @@ export const statusInputSchema = z.object({
  */
 export type StatusInput = z.input<typeof statusInputSchema>;
 
+/** Input of `chat.reportChannelError`. @public */
+export const channelErrorInputSchema = z.object({
+  channel: z.string().min(1).max(64),
+  code: z.string().min(1).max(64),
+  message: z.string().max(4096),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+/**
+ * Input of `chat.reportChannelError`: an error the channel reported about the account or app.
+ * @public
+ */
+export type ChannelErrorInput = z.input<typeof channelErrorInputSchema>;
+
 /** Who reads: an agent id. Absent means integrator code, which sees everything. */
 const viewerSchema = idSchema.optional();
 

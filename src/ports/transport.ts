@@ -49,4 +49,11 @@ export interface Transport {
   readonly channel: string;
   /** Sends one message; see the interface's contract. */
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Optional: checks content against the channel's limits (button counts, text lengths) and
+   * throws `LiveChatError` `INVALID_INPUT` naming the offending path. The engine calls it
+   * before committing an agent's reply, so the agent hears of it at once instead of through
+   * a failed send.
+   */
+  validate?(content: OutboundContent): void;
 }

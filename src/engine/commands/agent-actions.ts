@@ -108,6 +108,7 @@ export interface ReplyResult {
 export async function reply(ctx: EngineContext, id: string, raw: ReplyInput): Promise<ReplyResult> {
   const conversationId = parseInput(idSchema, id, 'conversationId');
   const input = parseInput(replyInputSchema, raw, 'reply input');
+  ctx.transport.validate?.(input.content);
   const agent = await requireAgent(ctx, input.agentId);
   return runUnit(ctx, async () => {
     const conversation = await requireConversation(ctx, conversationId);
