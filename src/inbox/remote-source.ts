@@ -9,10 +9,15 @@ import type { InboxSession, InboxSource, SourceSignal } from './source.js';
  * @public
  */
 export interface EventSourceLike {
+  /** 0 connecting, 1 open, 2 closed (no more reconnection). */
   readonly readyState: number;
+  /** Called when the stream (re)opens. */
   onopen: ((event: unknown) => void) | null;
+  /** Called with each event: its data and the id it was sent with. */
   onmessage: ((event: { data: string; lastEventId: string }) => void) | null;
+  /** Called when the connection fails or drops. */
   onerror: ((event: unknown) => void) | null;
+  /** Closes the stream for good. */
   close(): void;
 }
 

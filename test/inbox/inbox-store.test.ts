@@ -365,3 +365,35 @@ describe('profile and journey', () => {
     small.close();
   });
 });
+
+describe('a source that lost events', () => {
+  it('reloads everything it shows when the source says reset', async () => {
+    const { say, chat, inboxFor, clock } = await world();
+    const first = await say('hello', '+15550001');
+    let deaf = false;
+    let emit: ((signal: import('../../src/inbox/index.js').SourceSignal) => void) | null = null;
+    const asha = await inboxFor('asha', {
+      wrap: (s) => ({
+        ...s,
+        subscribe: (viewer, listener) => {
+          emit = listener;
+          return s.subscribe(viewer, (signal) => (deaf ? undefined : listener(signal)));
+        },
+      }),
+    });
+    await asha.openConversation(first.conversation.id);
+    deaf = true;
+    clock.advance(1000);
+    const second = await say('are you there?', '+15550002');
+    await chat.intervene(first.conversation.id, { agentId: 'asha' });
+    await say('still waiting', '+15550001');
+    expect(ids(asha, 'active')).toEqual([first.conversation.id]);
+    deaf = false;
+    emit!({ kind: 'reset', reason: 'missed events' });
+    await settle(chat);
+    expect(ids(asha, 'active')).toEqual([second.conversation.id]);
+    expect(asha.getSnapshot().open!.messages.map((m) => m.text)).toEqual(['hello', 'still waiting']);
+    expect(asha.getSnapshot().open!.can).toEqual({ intervene: false, manage: true });
+    expect(asha.getSnapshot().counts).toMatchObject({ active: 1, intervened: 1 });
+  });
+});

@@ -1,0 +1,26 @@
+import { buildPage } from './build-page.js';
+import { startInboxServer } from './server.js';
+
+// `npm start`: builds the Live Chat page, starts the WhatsApp example server with it (embedded
+// store, fake Graph API, everything on loopback), and keeps a few simulated customers talking.
+
+const port = Number(process.env['PORT'] ?? 3000);
+console.log('Building the Live Chat page…');
+await buildPage();
+const server = await startInboxServer({ port, host: process.env['HOST'] ?? '127.0.0.1' });
+await server.customers.greet();
+server.customers.start(Number(process.env['CUSTOMER_EVERY_MS'] ?? 8000));
+
+const agents = await server.app.chat.agents.list();
+console.log(`\nLive Chat is running: ${server.url}\n`);
+for (const agent of agents) console.log(`  ${agent.name.padEnd(12)} ${server.url}/?agent=${agent.id}${agent.role === 'admin' ? '   (admin)' : ''}`);
+console.log(`\nOpen two agents in two windows to watch them work side by side. Simulated customers`);
+console.log(`(${server.customers.customers.map((c) => c.name.split(' ')[0]).join(', ')}) write in every few seconds; type "agent" replies reach them`);
+console.log('through a local stand-in for WhatsApp. Ctrl+C stops everything.');
+
+const stop = () => {
+  console.log('\nStopping…');
+  void server.close().then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
