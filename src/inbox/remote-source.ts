@@ -11,12 +11,14 @@ import type { InboxSession, InboxSource, SourceSignal } from './source.js';
 export interface EventSourceLike {
   /** 0 connecting, 1 open, 2 closed (no more reconnection). */
   readonly readyState: number;
+  // Handlers take `any` so the DOM's EventSource (whose handlers take Event and MessageEvent)
+  // is one of these as it is.
   /** Called when the stream (re)opens. */
-  onopen: ((event: unknown) => void) | null;
-  /** Called with each event: its data and the id it was sent with. */
-  onmessage: ((event: { data: string; lastEventId: string }) => void) | null;
+  onopen: ((event: any) => unknown) | null;
+  /** Called with each event (`data`, and the `lastEventId` it was sent with). */
+  onmessage: ((event: any) => unknown) | null;
   /** Called when the connection fails or drops. */
-  onerror: ((event: unknown) => void) | null;
+  onerror: ((event: any) => unknown) | null;
   /** Closes the stream for good. */
   close(): void;
 }
@@ -183,7 +185,7 @@ export function remoteSource(options: RemoteSourceOptions): InboxSource {
           attempt = 0;
           status({ kind: 'status', status: 'live' });
         };
-        stream.onmessage = (message) => {
+        stream.onmessage = (message: { data: string; lastEventId: string }) => {
           let data: Record<string, unknown>;
           try {
             data = JSON.parse(message.data) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LiveChatError } from '../../src/index.js';
-import { remoteSource, type EventSourceLike, type SourceSignal } from '../../src/inbox/index.js';
+import { remoteSource, type EventSourceConstructor, type EventSourceLike, type SourceSignal } from '../../src/inbox/index.js';
 
 // The remote source's stream bookkeeping with a scripted EventSource: which position it resumes
 // from, what it drops from an overlapping replay, and how it reports a reset. Timers are
@@ -52,6 +52,12 @@ afterEach(() => {
 });
 
 describe('remoteSource stream', () => {
+  it('takes the browser\u2019s own EventSource as it is', () => {
+    // A type check as much as a test: the DOM's EventSource class is an EventSourceConstructor.
+    const browsers: EventSourceConstructor | undefined = (globalThis as { EventSource?: typeof globalThis.EventSource }).EventSource;
+    expect(browsers === undefined || typeof browsers === 'function').toBe(true);
+  });
+
   it('validates its options', () => {
     expect(() => remoteSource({ baseUrl: 7 } as never)).toThrow(LiveChatError);
     expect(() => remoteSource({ baseUrl: '', EventSource: 'nope' } as never)).toThrow(/EventSource/);
