@@ -62,7 +62,10 @@ export function customerSimulator(options: CustomerSimulatorOptions) {
     const message = {
       from: customer.phone,
       id: `wamid.SIM${randomUUID().replace(/-/g, '').toUpperCase()}`,
-      timestamp: String(Math.floor(Date.now() / 1000 - minutesAgo * 60)),
+      // Meta's timestamps are whole seconds. Rounding up, not down, makes a message sent now
+      // count as now (the engine takes a time from the future as now), so a quick exchange in
+      // the demo keeps its order within a second.
+      timestamp: String(Math.ceil(Date.now() / 1000 - minutesAgo * 60)),
       type: 'text',
       text: { body: text },
     };

@@ -14,9 +14,9 @@ server.customers.start(Number(process.env['CUSTOMER_EVERY_MS'] ?? 8000));
 const agents = await server.app.chat.agents.list();
 console.log(`\nLive Chat is running: ${server.url}\n`);
 for (const agent of agents) console.log(`  ${agent.name.padEnd(12)} ${server.url}/?agent=${agent.id}${agent.role === 'admin' ? '   (admin)' : ''}`);
-console.log(`\nOpen two agents in two windows to watch them work side by side. Simulated customers`);
-console.log(`(${server.customers.customers.map((c) => c.name.split(' ')[0]).join(', ')}) write in every few seconds; type "agent" replies reach them`);
-console.log('through a local stand-in for WhatsApp. Ctrl+C stops everything.');
+console.log('\nOpen two agents in two windows to watch them work side by side.');
+console.log(`Simulated customers (${server.customers.customers.map((c) => c.name.split(' ')[0]).join(', ')}) write in every few seconds through signed`);
+console.log("webhooks; your replies reach them through a local stand-in for WhatsApp's API. Ctrl+C stops everything.");
 
 const stop = () => {
   console.log('\nStopping…');

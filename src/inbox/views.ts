@@ -157,6 +157,14 @@ export function profileOf(
   };
 }
 
+const tagSources: Record<string, string> = {
+  'first-message': 'First-message tag',
+  api: 'API tag',
+  broadcast: 'Broadcast tag',
+  manual: 'Manual tag',
+  rule: 'Tag rule',
+};
+
 const show = (value: unknown): string => (value === null || value === undefined || value === '' ? '(empty)' : String(value));
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
@@ -199,7 +207,7 @@ export function journeyItem(event: JourneyEvent, agents: Agents, contact: Contac
       case 'attribute.changed':
         return [`${who} changed ${show(d['key'])}`, `${show(d['old'])} → ${show(d['new'])}`];
       case 'tag.added':
-        return [`${who} added the tag ${show(d['tag'])}`, str(d['source'])];
+        return [`${who} added the tag ${show(d['tag'])}`, tagSources[String(d['source'])] ?? null];
       case 'tag.removed':
         return [`${who} removed the tag ${show(d['tag'])}`, null];
       case 'referral.received':

@@ -108,29 +108,36 @@ function TemplateComposer({ open }: { open: OpenConversation }) {
       {templates.length === 0 ? (
         <p className="muted">No approved templates are configured for this number.</p>
       ) : (
-        <div className="template-row">
-          <label className="field">
-            <span>Template</span>
-            <select value={name} onChange={(e) => (setName(e.target.value), setParams([]))}>
-              {templates.map((t) => (
-                <option key={t.name} value={t.name}>
-                  {t.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          {filled.map((value, i) => (
-            <label className="field" key={i}>
-              <span>{`{{${i + 1}}}`}</span>
-              <input value={value} onChange={(e) => setParams((p) => Object.assign([...p], { [i]: e.target.value }))} placeholder={`Value ${i + 1}`} />
+        <>
+          <div className="template-row">
+            <label className="field field-grow">
+              <span>Template</span>
+              <select value={name} onChange={(e) => (setName(e.target.value), setParams([]))}>
+                {templates.map((t) => (
+                  <option key={t.name} value={t.name}>
+                    {t.label}
+                  </option>
+                ))}
+              </select>
             </label>
-          ))}
-          <button type="submit" className="btn btn-primary" disabled={!ready}>
-            <TemplateIcon /> Send template
-          </button>
-        </div>
+            {filled.map((value, i) => (
+              <label className="field" key={i}>
+                <span>{`Parameter ${i + 1}`}</span>
+                <input value={value} onChange={(e) => setParams((p) => Object.assign([...p], { [i]: e.target.value }))} placeholder={`{{${i + 1}}}`} />
+              </label>
+            ))}
+          </div>
+          <div className="template-send">
+            <div className="template-preview">
+              <span className="template-preview-label">Preview</span>
+              {preview ?? template?.label}
+            </div>
+            <button type="submit" className="btn btn-primary" disabled={!ready}>
+              <TemplateIcon /> Send template
+            </button>
+          </div>
+        </>
       )}
-      {preview && <div className="template-preview">{preview}</div>}
     </form>
   );
 }

@@ -103,7 +103,7 @@ function Attribute({ attribute, contactId }: { attribute: AttributeView; contact
   return (
     <div className={`attribute ${attribute.pending ? 'attribute-pending' : ''}`} data-attribute={attribute.key}>
       <span className="attribute-label">{attribute.label}</span>
-      <span className={`attribute-value ${shown === null ? 'muted' : ''}`} data-testid={`attribute-${attribute.key}`}>
+      <span className={`attribute-value ${shown === null ? 'muted' : ''}`} data-testid={`attribute-${attribute.key}`} title={shown ?? undefined}>
         {shown ?? 'Not set'}
       </span>
       <button type="button" className="icon-btn" aria-label={`Edit ${attribute.label}`} onClick={() => setDraft(shown ?? '')}>
