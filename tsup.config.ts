@@ -5,6 +5,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'postgres/index': 'src/adapters/postgres/index.ts',
     'whatsapp/index': 'src/adapters/whatsapp/index.ts',
     'inbox/index': 'src/inbox/index.ts',
     'react/index': 'src/react/index.ts',
@@ -17,5 +18,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
-  external: ['vitest', 'react'],
+  external: ['vitest', 'react', 'pg', '@electric-sql/pglite'],
 });

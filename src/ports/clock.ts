@@ -44,6 +44,17 @@ export type IdGenerator = (prefix: string) => string;
 export function sortableIds(now: () => number = Date.now): IdGenerator {
   let last = 0;
   let counter = 0;
+  // One getRandomValues call per id cost more than the rest of the id (about 5 µs in Node 20,
+  // several per message); drawing from a pool refilled in bulk keeps the same randomness.
+  const pool = new Uint32Array(1024);
+  let drawn = pool.length;
+  const random32 = () => {
+    if (drawn === pool.length) {
+      globalThis.crypto.getRandomValues(pool);
+      drawn = 0;
+    }
+    return pool[drawn++]!.toString(16).padStart(8, '0');
+  };
   return (prefix) => {
     const ms = now();
     if (ms === last) counter += 1;
@@ -51,12 +62,9 @@ export function sortableIds(now: () => number = Date.now): IdGenerator {
       last = ms;
       counter = 0;
     }
-    const random = new Uint32Array(2);
-    globalThis.crypto.getRandomValues(random);
     const time = ms.toString(16).padStart(12, '0');
     const seq = counter.toString(16).padStart(6, '0');
-    const rand = random[0]!.toString(16).padStart(8, '0') + random[1]!.toString(16).padStart(8, '0');
-    return `${prefix}_${time}${seq}${rand}`;
+    return `${prefix}_${time}${seq}${random32()}${random32()}`;
   };
 }
 

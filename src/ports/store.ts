@@ -210,6 +210,13 @@ export interface Store {
   countConversations(query: Pick<ConversationQuery, 'state' | 'assignee'>): Promise<number>;
   /** Open conversations with `historyDueAt <= now`, soonest first, at most `limit`. */
   listDue(query: { now: string; limit: number }): Promise<Conversation[]>;
+  /**
+   * Optional: {@link Store.listDue} that also claims what it returns until `leaseUntil`, so
+   * sweepers in several processes share the due work instead of racing for the same rows. Two
+   * concurrent claims never return the same conversation; a claim lapses at `leaseUntil` or when
+   * the conversation is next committed. The sweep uses it when present, `listDue` otherwise.
+   */
+  claimDue?(query: { now: string; leaseUntil: string; limit: number }): Promise<Conversation[]>;
 
   /** A message by id. */
   getMessage(id: string): Promise<Message | null>;

@@ -13,7 +13,6 @@ import type {
   PageQuery,
   Store,
 } from '../../ports/store.js';
-import { MinHeap } from './min-heap.js';
 import { SortedKeys, idOfKey, sortKey } from './sorted-keys.js';
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
@@ -61,7 +60,8 @@ export function memoryStore(): Store {
   const conversations = new Map<string, Conversation>();
   const openByContact = new Map<string, string>();
   const inboxByState = new Map<ConversationState, SortedKeys>();
-  const dueHeap = new MinHeap();
+  // Open conversations by History due time: the sweep reads the front, as much as is due.
+  const dueIndex = new SortedKeys();
   const messages = new Map<string, Message>();
   const messageByExternal = new Map<string, string>();
   const messagesByConversation = new Map<string, Timeline<Message>>();
@@ -169,9 +169,12 @@ export function memoryStore(): Store {
       conversations.set(record.id, deepFreeze(record));
       inbox(record.state).insert(inboxKey(record));
       countAssigned(record, 1);
-      if (record.state !== 'history') {
-        openByContact.set(record.contactId, record.id);
-        if (!previous || previous.historyDueAt !== record.historyDueAt) dueHeap.push(sortKey(record.historyDueAt, record.id));
+      if (record.state !== 'history') openByContact.set(record.contactId, record.id);
+      const dueBefore = previous && previous.state !== 'history' ? sortKey(previous.historyDueAt, previous.id) : null;
+      const dueAfter = record.state !== 'history' ? sortKey(record.historyDueAt, record.id) : null;
+      if (dueBefore !== dueAfter) {
+        if (dueBefore !== null) dueIndex.remove(dueBefore);
+        if (dueAfter !== null) dueIndex.insert(dueAfter);
       }
     }
     for (const m of changes.messages ?? []) {
@@ -262,19 +265,13 @@ export function memoryStore(): Store {
       return assignee === undefined ? inbox(state).size : (assigned.get(pairKey(state, assignee)) ?? 0);
     },
     async listDue({ now, limit }) {
+      // Keys are `${dueAt}\u0000${id}` with fixed-width times: due ones sort before `${now}\u0001`.
+      const bound = `${now}\u0001`;
       const found: Conversation[] = [];
-      const keep: string[] = [];
-      while (found.length < limit) {
-        const key = dueHeap.peek();
-        if (key === undefined || key.slice(0, key.indexOf('\u0000')) > now) break;
-        dueHeap.pop();
-        const c = conversations.get(idOfKey(key));
-        // Lazy deletion: skip entries superseded by a later due time or by History.
-        if (!c || c.state === 'history' || sortKey(c.historyDueAt, c.id) !== key) continue;
-        found.push(c);
-        keep.push(key);
+      for (const key of dueIndex.after(null, limit)) {
+        if (key >= bound) break;
+        found.push(conversations.get(idOfKey(key))!);
       }
-      for (const key of keep) dueHeap.push(key);
       return found;
     },
 

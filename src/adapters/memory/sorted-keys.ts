@@ -1,50 +1,98 @@
+/** Keys per chunk before it splits: small enough that a splice inside one is cheap. */
+const CHUNK = 512;
+
 /**
- * A sorted array of string keys with binary search. Keys are built so that string order is the
+ * A sorted list of string keys with binary search. Keys are built so that string order is the
  * wanted order (ISO timestamps, then ids, joined by U+0000), which keeps comparisons cheap.
- * Inserts and removals near the end (the common case: new activity is newest) move little.
+ *
+ * The keys live in sorted chunks of at most {@link CHUNK}, not one array: a conversation that
+ * moves (new activity, a state change) is removed from wherever it sat, often the oldest end,
+ * and a splice in one flat array would move every key after it, making each move cost the
+ * size of the inbox and a sweep of a million stored chats cost far more than what is due.
  */
 export class SortedKeys {
-  private readonly keys: string[] = [];
+  private readonly chunks: string[][] = [];
+  private count = 0;
 
   get size(): number {
-    return this.keys.length;
+    return this.count;
   }
 
-  /** Index of the first key >= `key`. */
-  private lowerBound(key: string): number {
+  /** The first position whose key is >= `key`: a chunk index and an index inside it. */
+  private lowerBound(key: string): [chunk: number, index: number] {
+    const chunks = this.chunks;
+    if (chunks.length === 0) return [0, 0];
+    // The first chunk whose last key is >= key; past every key means the end of the last chunk.
     let lo = 0;
-    let hi = this.keys.length;
+    let hi = chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1;
+      const last = chunks[mid]!;
+      if (last[last.length - 1]! < key) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    if (lo === chunks.length) return [lo - 1, chunks[lo - 1]!.length];
+    const keys = chunks[lo]!;
+    let a = 0;
+    let b = keys.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (keys[mid]! < key) a = mid + 1;
+      else b = mid;
+    }
+    return [lo, a];
   }
 
   insert(key: string): void {
-    const n = this.keys.length;
-    if (n === 0 || this.keys[n - 1]! < key) this.keys.push(key);
-    else this.keys.splice(this.lowerBound(key), 0, key);
+    this.count += 1;
+    const chunks = this.chunks;
+    const tail = chunks[chunks.length - 1];
+    // New activity is the newest key: append without searching.
+    if (tail && tail[tail.length - 1]! < key && tail.length < CHUNK) {
+      tail.push(key);
+      return;
+    }
+    if (!tail) {
+      chunks.push([key]);
+      return;
+    }
+    const [c, i] = this.lowerBound(key);
+    const keys = chunks[c]!;
+    keys.splice(i, 0, key);
+    if (keys.length > CHUNK) chunks.splice(c + 1, 0, keys.splice(CHUNK >>> 1));
   }
 
   remove(key: string): void {
-    const i = this.lowerBound(key);
-    if (this.keys[i] === key) this.keys.splice(i, 1);
+    if (this.count === 0) return;
+    const [c, i] = this.lowerBound(key);
+    const keys = this.chunks[c]!;
+    if (keys[i] !== key) return;
+    this.count -= 1;
+    if (keys.length === 1) this.chunks.splice(c, 1);
+    else keys.splice(i, 1);
   }
 
   /** Up to `limit` keys strictly after `cursor` (or from the start), ascending. */
   after(cursor: string | null | undefined, limit: number): string[] {
-    let i = cursor == null ? 0 : this.lowerBound(cursor);
-    if (cursor != null && this.keys[i] === cursor) i += 1;
-    return this.keys.slice(i, i + limit);
+    let [c, i] = cursor == null ? [0, 0] : this.lowerBound(cursor);
+    const out: string[] = [];
+    for (; c < this.chunks.length && out.length < limit; c += 1, i = 0) {
+      const keys = this.chunks[c]!;
+      for (; i < keys.length && out.length < limit; i += 1) if (keys[i] !== cursor) out.push(keys[i]!);
+    }
+    return out;
   }
 
   /** Up to `limit` keys strictly before `cursor` (or from the end), descending. */
   before(cursor: string | null | undefined, limit: number): string[] {
-    const end = cursor == null ? this.keys.length : this.lowerBound(cursor);
     const out: string[] = [];
-    for (let i = end - 1; i >= 0 && out.length < limit; i -= 1) out.push(this.keys[i]!);
+    if (this.chunks.length === 0) return out;
+    let [c, i] = cursor == null ? [this.chunks.length - 1, this.chunks[this.chunks.length - 1]!.length] : this.lowerBound(cursor);
+    for (; c >= 0 && out.length < limit; c -= 1) {
+      const keys = this.chunks[c]!;
+      for (let j = Math.min(i, keys.length) - 1; j >= 0 && out.length < limit; j -= 1) out.push(keys[j]!);
+      i = Infinity;
+    }
     return out;
   }
 }

@@ -1,0 +1,205 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+// In your project: `from 'livechat-engine'`.
+import type {
+  Agent,
+  ChangeSet,
+  CommitConflict,
+  CommitResult,
+  Contact,
+  Conversation,
+  JourneyEvent,
+  Message,
+  OutboxItem,
+  Page,
+  PageQuery,
+  Store,
+} from '../../src/index.js';
+
+/** Everything the store holds, as it is written to the file. */
+interface State {
+  contacts: Record<string, Contact>;
+  conversations: Record<string, Conversation>;
+  messages: Record<string, Message>;
+  journey: Record<string, JourneyEvent>;
+  outbox: Record<string, OutboxItem>;
+  agents: Record<string, Agent>;
+}
+
+const empty = (): State => ({ contacts: {}, conversations: {}, messages: {}, journey: {}, outbox: {}, agents: {} });
+const refuse = (conflict: CommitConflict): CommitResult => ({ ok: false, conflict });
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** Orders by `(time, id)`, the tie-break every list of the contract uses. */
+const byTime = <T extends { id: string }>(time: (x: T) => string) => (a: T, b: T) =>
+  time(a) === time(b) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : time(a) < time(b) ? -1 : 1;
+
+/** One page of `items` (already in page order) after `cursor`, which is the last key handed out. */
+function paginate<T extends { id: string }>(items: T[], time: (x: T) => string, query: { cursor?: string | null; limit: number }, after: (key: string, cursor: string) => boolean): Page<T> {
+  const key = (x: T) => `${time(x)}|${x.id}`;
+  const rest = query.cursor ? items.filter((x) => after(key(x), query.cursor!)) : items;
+  const page = rest.slice(0, query.limit);
+  return { items: page.map(copy), nextCursor: rest.length > query.limit ? key(page[page.length - 1]!) : null };
+}
+
+function timeline<T extends { id: string; at: string }>(items: T[], query: PageQuery): Page<T> {
+  const sorted = items.sort(byTime((x) => x.at));
+  if (query.order === 'desc') sorted.reverse();
+  return paginate(sorted, (x) => x.at, query, query.order === 'asc' ? (k, c) => k > c : (k, c) => k < c);
+}
+
+/**
+ * A store that keeps everything in memory and rewrites one JSON file after every write. It is
+ * an example of the Store port, written to be read: every query scans, so it suits a few
+ * thousand conversations, one process, and demos, not production traffic.
+ *
+ * Commits are atomic because the checks and the changes run in one synchronous stretch (nothing
+ * else runs in between in JavaScript), and durable because `commit` resolves only after the
+ * file was replaced (write to a temporary file, then rename, so a crash never leaves half a file).
+ */
+export function jsonFileStore(path: string): Store {
+  const state: State = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as State) : empty();
+  let saving: Promise<void> = Promise.resolve();
+  // Writes are chained, so the file always ends with the latest state.
+  const save = () => {
+    const text = JSON.stringify(state);
+    saving = saving.then(async () => {
+      await writeFile(`${path}.tmp`, text);
+      await rename(`${path}.tmp`, path);
+    });
+    return saving;
+  };
+
+  const openOf = (contactId: string, except?: string) =>
+    Object.values(state.conversations).find((c) => c.contactId === contactId && c.state !== 'history' && c.id !== except);
+
+  /** The first reason the change set cannot be applied, checked in the order it is applied. */
+  function check(changes: ChangeSet): CommitResult {
+    const addresses = new Set<string>();
+    for (const { record, expectedVersion } of changes.contacts ?? []) {
+      const current = state.contacts[record.id];
+      if (expectedVersion === null) {
+        const address = `${record.channel}|${record.address}`;
+        const taken = Object.values(state.contacts).some((c) => c.channel === record.channel && c.address === record.address);
+        if (current || taken || addresses.has(address)) return refuse({ kind: 'unique', entity: 'contact', id: record.id });
+        addresses.add(address);
+      } else if (current?.version !== expectedVersion) return refuse({ kind: 'version', entity: 'contact', id: record.id });
+    }
+    // The contact's open conversation after this change set: at most one.
+    const open = new Map<string, string | null>();
+    for (const { record, expectedVersion } of changes.conversations ?? []) {
+      const current = state.conversations[record.id];
+      if (expectedVersion === null && current) return refuse({ kind: 'unique', entity: 'conversation', id: record.id });
+      if (expectedVersion !== null && current?.version !== expectedVersion) return refuse({ kind: 'version', entity: 'conversation', id: record.id });
+      if (record.state === 'history' && (open.get(record.contactId) ?? openOf(record.contactId)?.id) === record.id) open.set(record.contactId, null);
+    }
+    for (const { record } of changes.conversations ?? []) {
+      if (record.state === 'history') continue;
+      const other = open.has(record.contactId) ? open.get(record.contactId) : openOf(record.contactId, record.id)?.id;
+      if (other && other !== record.id) return refuse({ kind: 'unique', entity: 'conversation', id: record.id });
+      open.set(record.contactId, record.id);
+    }
+    const externals = new Set<string>();
+    const externalTaken = (channel: string, externalId: string, except?: string) =>
+      externals.has(`${channel}|${externalId}`) ||
+      Object.values(state.messages).some((m) => m.channel === channel && m.externalId === externalId && m.id !== except);
+    for (const m of changes.messages ?? []) {
+      if (state.messages[m.id] || (m.externalId !== null && externalTaken(m.channel, m.externalId))) return refuse({ kind: 'unique', entity: 'message', id: m.id });
+      if (m.externalId !== null) externals.add(`${m.channel}|${m.externalId}`);
+    }
+    for (const u of changes.messageUpdates ?? []) {
+      const current = state.messages[u.id];
+      if (current?.status !== u.expectedStatus) return refuse({ kind: 'version', entity: 'message', id: u.id });
+      if (u.externalId !== undefined && externalTaken(current.channel, u.externalId, u.id)) return refuse({ kind: 'unique', entity: 'message', id: u.id });
+    }
+    for (const e of changes.journey ?? []) if (state.journey[e.id]) return refuse({ kind: 'unique', entity: 'journey', id: e.id });
+    for (const o of changes.outboxInserts ?? []) if (state.outbox[o.id]) return refuse({ kind: 'unique', entity: 'outbox', id: o.id });
+    for (const id of [...(changes.outboxUpdates ?? []).map((o) => o.id), ...(changes.outboxDeletes ?? [])])
+      if (!state.outbox[id]) return refuse({ kind: 'version', entity: 'outbox', id });
+    return { ok: true };
+  }
+
+  function apply(changes: ChangeSet): void {
+    for (const { record } of changes.contacts ?? []) state.contacts[record.id] = copy(record);
+    for (const { record } of changes.conversations ?? []) state.conversations[record.id] = copy(record);
+    for (const m of changes.messages ?? []) state.messages[m.id] = copy(m);
+    for (const u of changes.messageUpdates ?? []) {
+      const m = state.messages[u.id]!;
+      state.messages[u.id] = { ...m, status: u.status, statusAt: u.statusAt, externalId: u.externalId ?? m.externalId, error: u.error === undefined ? m.error : copy(u.error) };
+    }
+    for (const e of changes.journey ?? []) state.journey[e.id] = copy(e);
+    for (const o of changes.outboxInserts ?? []) state.outbox[o.id] = copy(o);
+    for (const u of changes.outboxUpdates ?? []) state.outbox[u.id] = { ...state.outbox[u.id]!, ...copy(u), leaseUntil: null };
+    for (const id of changes.outboxDeletes ?? []) delete state.outbox[id];
+  }
+
+  const found = <T>(value: T | undefined): T | null => (value === undefined ? null : copy(value));
+
+  return {
+    capabilities: { durable: true, multiProcess: false },
+
+    async commit(changes) {
+      const result = check(changes);
+      if (!result.ok) return result;
+      apply(changes);
+      await save();
+      return result;
+    },
+
+    getContact: async (id) => found(state.contacts[id]),
+    findContact: async (channel, address) => found(Object.values(state.contacts).find((c) => c.channel === channel && c.address === address)),
+    getConversation: async (id) => found(state.conversations[id]),
+    findOpenConversation: async (contactId) => found(openOf(contactId)),
+    async listConversations(query) {
+      const matching = Object.values(state.conversations)
+        .filter((c) => c.state === query.state && (query.assignee === undefined || c.assignee === query.assignee))
+        .sort(byTime((c) => c.lastActivityAt))
+        .reverse();
+      return paginate(matching, (c) => c.lastActivityAt, query, (key, cursor) => key < cursor);
+    },
+    async countConversations(query) {
+      return Object.values(state.conversations).filter((c) => c.state === query.state && (query.assignee === undefined || c.assignee === query.assignee)).length;
+    },
+    async listDue({ now, limit }) {
+      return Object.values(state.conversations)
+        .filter((c) => c.state !== 'history' && c.historyDueAt <= now)
+        .sort(byTime((c) => c.historyDueAt))
+        .slice(0, limit)
+        .map(copy);
+    },
+
+    getMessage: async (id) => found(state.messages[id]),
+    findMessageByExternalId: async (channel, externalId) => found(Object.values(state.messages).find((m) => m.channel === channel && m.externalId === externalId)),
+    listMessages: async (conversationId, query) => timeline(Object.values(state.messages).filter((m) => m.conversationId === conversationId), query),
+    listJourney: async (contactId, query) => timeline(Object.values(state.journey).filter((e) => e.contactId === contactId), query),
+
+    async claimOutbox({ now, leaseUntil, limit, conversations }) {
+      // Each conversation's queue, oldest first; only the run of due, free items at its head is
+      // claimable, so a conversation's messages never overtake one waiting for a retry.
+      const queues = new Map<string, OutboxItem[]>();
+      for (const o of Object.values(state.outbox).sort(byTime((x) => x.createdAt))) {
+        if (conversations && !conversations.includes(o.conversationId)) continue;
+        const queue = queues.get(o.conversationId) ?? [];
+        queues.set(o.conversationId, [...queue, o]);
+      }
+      const free = (o: OutboxItem) => o.dueAt <= now && (o.leaseUntil === null || o.leaseUntil <= now);
+      const claimable = [...queues.values()].flatMap((queue) => {
+        const blocked = queue.findIndex((o) => !free(o));
+        return blocked < 0 ? queue : queue.slice(0, blocked);
+      });
+      const claimed = claimable.sort(byTime((o) => o.createdAt)).slice(0, limit);
+      for (const o of claimed) o.leaseUntil = leaseUntil;
+      if (claimed.length > 0) await save();
+      return claimed.map(copy);
+    },
+
+    async upsertAgent(agent) {
+      state.agents[agent.id] = copy(agent);
+      await save();
+    },
+    getAgent: async (id) => found(state.agents[id]),
+    listAgents: async () => Object.values(state.agents).map(copy),
+
+    close: () => saving,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The one method the store needs from any PostgreSQL client: run a statement with positional
+ * parameters (`$1`, `$2`, ...) and return its rows. A `pg.Pool`, a `pg.Client` and a PGlite
+ * instance all have it.
+ * @public
+ */
+export interface SqlQueryable {
+  /** Runs one statement with `$n` parameters and resolves with its rows. */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/**
+ * The shape of a `pg.Pool` the store relies on: queries, and a dedicated connection for
+ * migrations (one transaction) and for `LISTEN`.
+ * @public
+ */
+export interface PgPoolLike extends SqlQueryable {
+  /** Checks a connection out of the pool. */
+  connect(): Promise<PgPoolClientLike>;
+}
+
+/**
+ * A connection checked out of a `pg.Pool`.
+ * @public
+ */
+export interface PgPoolClientLike extends SqlQueryable {
+  /** Returns the connection to the pool (destroys it when given an error). */
+  release(error?: Error | boolean): void;
+  /** Receives the `NOTIFY` messages of the channels this connection listens to. */
+  on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
+  /** Learns that the connection broke. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * The shape of a PGlite instance the store relies on: queries, exclusive transactions and
+ * `LISTEN` callbacks.
+ * @public
+ */
+export interface PGliteLike extends SqlQueryable {
+  /** Runs `fn` in one transaction; other queries wait until it ends. */
+  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Calls `callback` with each `NOTIFY` payload on `channel`; resolves with the unsubscribe function. */
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Where the database lives (`undefined` or `memory://` when in memory). */
+  readonly dataDir?: string | undefined;
+}
+
+/**
+ * What `postgresStore` accepts as `client`: a `pg.Pool` (many connections, many processes) or
+ * a PGlite instance (embedded, one connection).
+ * @public
+ */
+export type PostgresClient = PgPoolLike | PGliteLike;
+
+/** Whether the client is a `pg.Pool` (it can check out connections), rather than PGlite. */
+export const isPool = (client: PostgresClient): client is PgPoolLike => typeof (client as PgPoolLike).connect === 'function';
+
+/**
+ * Runs `fn` on one connection inside one transaction: a pooled connection for pg, PGlite's
+ * exclusive transaction otherwise (its other callers wait, so nothing interleaves).
+ */
+export async function inTransaction<T>(client: PostgresClient, fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+  if (!isPool(client)) return client.transaction(fn);
+  const connection = await client.connect();
+  let broken: Error | undefined;
+  try {
+    await connection.query('begin');
+    const result = await fn(connection);
+    await connection.query('commit');
+    return result;
+  } catch (error) {
+    await connection.query('rollback').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    connection.release(broken);
+  }
+}

@@ -1,0 +1,334 @@
+import { z } from 'zod';
+import { LiveChatError, parseInput } from '../../errors.js';
+import type { Conversation } from '../../model/conversation.js';
+import type { ChangeSet, CommitConflict, CommitResult, Page, PageQuery, Store, StoreCapabilities } from '../../ports/store.js';
+import { isPool, type PostgresClient } from './client.js';
+import { migrate } from './migrate.js';
+import {
+  AGENT_COLUMNS,
+  CONTACT_COLUMNS,
+  CONVERSATION_COLUMNS,
+  JOURNEY_COLUMNS,
+  MESSAGE_COLUMNS,
+  OUTBOX_COLUMNS,
+  toAgent,
+  toContact,
+  toConversation,
+  toJourneyEvent,
+  toMessage,
+  toOutboxItem,
+} from './rows.js';
+import { CONFLICT_SQLSTATE } from './schema.js';
+
+/**
+ * Options of {@link postgresStore}.
+ * @public
+ */
+export interface PostgresStoreOptions {
+  /** A `pg.Pool` or a PGlite instance. The store does not close it: its owner does. */
+  client: PostgresClient;
+  /**
+   * The PostgreSQL schema holding the tables, created by `migrate()`. Default `livechat`.
+   * Lowercase letters, digits and `_`; one database can hold several independent stores.
+   */
+  schema?: string;
+  /** Overrides what the store reports; by default derived from the client. */
+  capabilities?: Partial<StoreCapabilities>;
+}
+
+/**
+ * A `Store` over PostgreSQL, with the schema's migrations.
+ * @public
+ */
+export interface PostgresStore extends Store {
+  /** The client the store queries. */
+  readonly client: PostgresClient;
+  /** The schema the tables live in. */
+  readonly schema: string;
+  /**
+   * Creates or upgrades the schema. Versioned and idempotent: each step runs in its own
+   * transaction under an advisory lock, so instances starting at once apply each step exactly
+   * once. Returns the versions applied by this call (empty when up to date).
+   */
+  migrate(): Promise<number[]>;
+  /** Claims due conversations with `FOR UPDATE SKIP LOCKED`; see `Store.claimDue`. */
+  claimDue(query: { now: string; leaseUntil: string; limit: number }): Promise<Conversation[]>;
+}
+
+/** Validated identifier, so it can be spliced into SQL text. */
+export const schemaNameSchema = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,47}$/, 'a schema name is lowercase letters, digits and _, starting with a letter or _');
+
+const optionsSchema = z.object({
+  client: z.custom<PostgresClient>(
+    (c) => typeof c === 'object' && c !== null && typeof (c as { query?: unknown }).query === 'function',
+    'client must be a pg.Pool or a PGlite instance (an object with a query method)',
+  ),
+  schema: schemaNameSchema.default('livechat'),
+  capabilities: z.object({ durable: z.boolean().optional(), multiProcess: z.boolean().optional() }).optional(),
+});
+
+// Cursors are `<ISO time>|<id>`: readable in logs, and ISO times contain no `|`.
+const encodeCursor = (at: string, id: string) => `${at}|${id}`;
+function decodeCursor(cursor: string): [string, string] {
+  const bar = cursor.indexOf('|');
+  const at = cursor.slice(0, bar);
+  if (bar < 0 || Number.isNaN(Date.parse(at))) throw new LiveChatError('INVALID_INPUT', { message: `Malformed cursor: ${cursor}`, path: ['cursor'] });
+  return [at, cursor.slice(bar + 1)];
+}
+
+type DbError = { code?: string; detail?: string; hint?: string; constraint?: string };
+
+/** Splits a change set into the parts the commit function takes, omitting empty ones. */
+function toPayload(changes: ChangeSet): string {
+  const p: Record<string, unknown[]> = {};
+  const add = (key: string, value: unknown) => (p[key] ??= []).push(value);
+  for (const w of changes.contacts ?? [])
+    w.expectedVersion === null ? add('contactInserts', w.record) : add('contactUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+  for (const w of changes.conversations ?? [])
+    w.expectedVersion === null ? add('conversationInserts', w.record) : add('conversationUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+  for (const m of changes.messages ?? []) add('messages', m);
+  for (const u of changes.messageUpdates ?? [])
+    add('messageUpdates', { ...u, externalId: u.externalId ?? null, setError: u.error !== undefined, error: u.error ?? null });
+  for (const e of changes.journey ?? []) add('journey', e);
+  for (const o of changes.outboxInserts ?? []) add('outboxInserts', o);
+  for (const o of changes.outboxUpdates ?? []) add('outboxUpdates', o);
+  for (const id of changes.outboxDeletes ?? []) add('outboxDeletes', id);
+  return Object.keys(p).length === 0 ? '' : JSON.stringify(p);
+}
+
+/**
+ * A unique violation the commit function did not anticipate (an update that moves a key onto
+ * another row's, raced by a concurrent insert): named by its constraint.
+ */
+function uniqueConflict(error: DbError, changes: ChangeSet): CommitConflict {
+  const constraint = error.constraint ?? '';
+  if (constraint.startsWith('contacts')) return { kind: 'unique', entity: 'contact', id: changes.contacts?.[0]?.record.id ?? '' };
+  if (constraint.startsWith('conversations'))
+    return { kind: 'unique', entity: 'conversation', id: changes.conversations?.find((w) => w.record.state !== 'history')?.record.id ?? '' };
+  if (constraint.startsWith('messages'))
+    return { kind: 'unique', entity: 'message', id: changes.messageUpdates?.find((u) => u.externalId !== undefined)?.id ?? changes.messages?.[0]?.id ?? '' };
+  if (constraint.startsWith('journey')) return { kind: 'unique', entity: 'journey', id: changes.journey?.[0]?.id ?? '' };
+  return { kind: 'unique', entity: 'outbox', id: changes.outboxInserts?.[0]?.id ?? '' };
+}
+
+/**
+ * The PostgreSQL store: one SQL implementation for a `pg.Pool` (a real server shared by many
+ * engine instances) and for PGlite (embedded PostgreSQL in WASM, in memory or on a directory).
+ *
+ * Each `commit` is one statement, so one round trip and one transaction: it calls
+ * the schema's `commit_changes` function with the change set as JSON, which inserts each kind of
+ * record with one multi-row insert, checks versions with `update ... where version = $expected`,
+ * and raises on the first conflict so nothing of a refused change set is written. Outbox and
+ * sweep claims use `FOR UPDATE SKIP LOCKED`, so concurrent instances never take the same row.
+ * Call {@link PostgresStore.migrate} once at startup before using the store.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { postgresStore } from 'livechat-engine/postgres';
+ * const store = postgresStore({ client: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * await store.migrate();
+ * const chat = createLiveChat({ store });
+ * ```
+ * @public
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const { client, schema, capabilities } = parseInput(optionsSchema, options, 'postgresStore options');
+  const s = schema;
+  const pool = isPool(client);
+  const dataDir = pool ? undefined : (client as { dataDir?: string }).dataDir;
+  const q = <R = Record<string, unknown>>(text: string, params?: unknown[]) => client.query<R>(text, params);
+
+  const commitSql = `select ${s}.commit_changes($1::jsonb) as statements`;
+
+  async function page<T>(sql: { table: string; columns: string; owner: string }, ownerId: string, query: PageQuery, map: (r: Record<string, unknown>) => T & { at: string; id: string }): Promise<Page<T>> {
+    const asc = query.order === 'asc';
+    const params: unknown[] = [ownerId, query.limit + 1];
+    let after = '';
+    if (query.cursor) {
+      params.push(...decodeCursor(query.cursor));
+      after = ` and (at, id) ${asc ? '>' : '<'} ($3::timestamptz, $4)`;
+    }
+    const dir = asc ? 'asc' : 'desc';
+    const { rows } = await q(`select ${sql.columns} from ${s}.${sql.table} where ${sql.owner} = $1${after} order by at ${dir}, id ${dir} limit $2`, params);
+    const items = rows.slice(0, query.limit).map(map);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.at, last.id) : null };
+  }
+
+  return {
+    client,
+    schema,
+    capabilities: {
+      durable: pool || (dataDir !== undefined && !dataDir.startsWith('memory://')),
+      multiProcess: pool,
+      ...capabilities,
+    },
+
+    migrate: () => migrate(client, s),
+
+    async commit(changes): Promise<CommitResult> {
+      const payload = toPayload(changes);
+      if (payload === '') return { ok: true };
+      try {
+        await q(commitSql, [payload]);
+        return { ok: true };
+      } catch (caught) {
+        const error = caught as DbError;
+        if (error.code === CONFLICT_SQLSTATE) {
+          const [kind, entity] = (error.detail ?? '').split(' ') as [CommitConflict['kind'], CommitConflict['entity']];
+          return { ok: false, conflict: { kind, entity, id: error.hint ?? '' } };
+        }
+        if (error.code === '23505') return { ok: false, conflict: uniqueConflict(error, changes) };
+        // A deadlock (or, under SERIALIZABLE, a serialization failure) aborts one of two
+        // writers: like a lost version race, the engine retries it on fresh reads.
+        if (error.code === '40P01' || error.code === '40001') {
+          const first = changes.conversations?.[0] ?? changes.contacts?.[0];
+          return { ok: false, conflict: { kind: 'version', entity: changes.conversations?.[0] ? 'conversation' : 'contact', id: first?.record.id ?? '' } };
+        }
+        throw caught;
+      }
+    },
+
+    async getContact(id) {
+      const { rows } = await q(`select ${CONTACT_COLUMNS} from ${s}.contacts where id = $1`, [id]);
+      return rows[0] ? toContact(rows[0]) : null;
+    },
+    async findContact(channel, address) {
+      const { rows } = await q(`select ${CONTACT_COLUMNS} from ${s}.contacts where channel = $1 and address = $2`, [channel, address]);
+      return rows[0] ? toContact(rows[0]) : null;
+    },
+
+    async getConversation(id) {
+      const { rows } = await q(`select ${CONVERSATION_COLUMNS} from ${s}.conversations where id = $1`, [id]);
+      return rows[0] ? toConversation(rows[0]) : null;
+    },
+    async findOpenConversation(contactId) {
+      const { rows } = await q(`select ${CONVERSATION_COLUMNS} from ${s}.conversations where contact_id = $1 and state <> 'history'`, [contactId]);
+      return rows[0] ? toConversation(rows[0]) : null;
+    },
+    async listConversations(query) {
+      const params: unknown[] = [query.state, query.limit + 1];
+      let where = 'state = $1';
+      if (query.assignee !== undefined) {
+        params.push(query.assignee);
+        where += ` and assignee = $${params.length}`;
+      }
+      if (query.cursor) {
+        params.push(...decodeCursor(query.cursor));
+        where += ` and (last_activity_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`;
+      }
+      const { rows } = await q(
+        `select ${CONVERSATION_COLUMNS} from ${s}.conversations where ${where} order by last_activity_at desc, id desc limit $2`,
+        params,
+      );
+      const items = rows.slice(0, query.limit).map(toConversation);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastActivityAt, last.id) : null };
+    },
+    async countConversations({ state, assignee }) {
+      // Answered from conversations_inbox_idx (or the assignee index) by an index-only scan.
+      const { rows } = await q(
+        `select count(*)::int as n from ${s}.conversations where state = $1${assignee === undefined ? '' : ' and assignee = $2'}`,
+        assignee === undefined ? [state] : [state, assignee],
+      );
+      return Number(rows[0]!['n']);
+    },
+    async listDue({ now, limit }) {
+      const { rows } = await q(
+        `select ${CONVERSATION_COLUMNS} from ${s}.conversations
+         where state <> 'history' and history_due_at <= $1 order by history_due_at, id limit $2`,
+        [now, limit],
+      );
+      return rows.map(toConversation);
+    },
+    async claimDue({ now, leaseUntil, limit }) {
+      // `id = any(array(...))`, not a join: the claimed ids are then fetched by primary key,
+      // where a join would let the planner hash the whole table.
+      const { rows } = await q(
+        `update ${s}.conversations set sweep_lease_until = $2
+         where id = any(array(
+           select id from ${s}.conversations
+           where state <> 'history' and history_due_at <= $1 and (sweep_lease_until is null or sweep_lease_until <= $1)
+           order by history_due_at, id limit $3 for update skip locked))
+         returning ${CONVERSATION_COLUMNS}`,
+        [now, leaseUntil, limit],
+      );
+      return rows.map(toConversation).sort((a, b) => (a.historyDueAt === b.historyDueAt ? (a.id < b.id ? -1 : 1) : a.historyDueAt < b.historyDueAt ? -1 : 1));
+    },
+
+    async getMessage(id) {
+      const { rows } = await q(`select ${MESSAGE_COLUMNS} from ${s}.messages where id = $1`, [id]);
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
+    async findMessageByExternalId(channel, externalId) {
+      const { rows } = await q(`select ${MESSAGE_COLUMNS} from ${s}.messages where channel = $1 and external_id = $2`, [channel, externalId]);
+      return rows[0] ? toMessage(rows[0]) : null;
+    },
+    listMessages: (conversationId, query) => page({ table: 'messages', columns: MESSAGE_COLUMNS, owner: 'conversation_id' }, conversationId, query, toMessage),
+    listJourney: (contactId, query) => page({ table: 'journey', columns: JOURNEY_COLUMNS, owner: 'contact_id' }, contactId, query, toJourneyEvent),
+
+    async claimOutbox({ now, leaseUntil, limit, conversations }) {
+      const params: unknown[] = [now, leaseUntil, limit];
+      let only = '';
+      if (conversations) {
+        params.push(conversations);
+        only = ' and conversation_id = any($4::text[])';
+      }
+      // Conversations with due items come from the due-time index. A conversation's queue is
+      // claimed from its head: locking the head row (skipping heads another claimer holds) makes
+      // this claimer the only one taking that queue now; then the run of due, free items from
+      // the head on is leased, oldest first. An item behind one that waits for a retry or is
+      // leased elsewhere stays put, so one conversation's sends keep their order.
+      const { rows } = await q(
+        `with due as (
+           select distinct conversation_id from ${s}.outbox
+           where due_at <= $1 and (lease_until is null or lease_until <= $1)${only}
+         ), heads as (
+           select (select h.id from ${s}.outbox h where h.conversation_id = d.conversation_id order by h.created_at, h.id limit 1) as id
+           from due d
+         ), mine as (
+           select o.conversation_id from ${s}.outbox o
+           where o.id in (select id from heads) and o.due_at <= $1 and (o.lease_until is null or o.lease_until <= $1)
+           for update of o skip locked
+         ), run as (
+           select i.id from ${s}.outbox i
+           where i.conversation_id in (select conversation_id from mine)
+             and i.due_at <= $1 and (i.lease_until is null or i.lease_until <= $1)
+             and not exists (
+               select 1 from ${s}.outbox j
+               where j.conversation_id = i.conversation_id and (j.created_at, j.id) < (i.created_at, i.id)
+                 and (j.due_at > $1 or j.lease_until > $1))
+           order by i.created_at, i.id limit $3
+           for update of i skip locked
+         )
+         update ${s}.outbox set lease_until = $2 where id = any(array(select id from run))
+         returning ${OUTBOX_COLUMNS}`,
+        params,
+      );
+      // Oldest first, so one conversation's messages go out in the order they were queued.
+      return rows.map(toOutboxItem).sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+    },
+
+    async upsertAgent(agent) {
+      await q(`insert into ${s}.agents (id, name, role) values ($1, $2, $3) on conflict (id) do update set name = excluded.name, role = excluded.role`, [
+        agent.id,
+        agent.name,
+        agent.role,
+      ]);
+    },
+    async getAgent(id) {
+      const { rows } = await q(`select ${AGENT_COLUMNS} from ${s}.agents where id = $1`, [id]);
+      return rows[0] ? toAgent(rows[0]) : null;
+    },
+    async listAgents() {
+      const { rows } = await q(`select ${AGENT_COLUMNS} from ${s}.agents order by id`);
+      return rows.map(toAgent);
+    },
+
+    // The client belongs to whoever made it (a pool shared with the application): not closed here.
+    async close() {},
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * One step of the schema's history. Steps are append-only: a released step is never edited,
+ * a change is a new step.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  /** Statements run in order inside the step's transaction. */
+  statements: string[];
+}
+
+/** The SQLSTATE the commit function raises for a refused change set (class `LC`, ours). */
+export const CONFLICT_SQLSTATE = 'LC409';
+
+const conflict = (kind: string, entity: string, id: string) =>
+  `raise exception using errcode = '${CONFLICT_SQLSTATE}', message = 'livechat-engine commit conflict', detail = '${kind} ${entity}', hint = ${id}`;
+
+/**
+ * The commit function: applies a whole change set in the one statement that calls it, so a
+ * unit of work is one round trip and one transaction. Inserts are multi-row with
+ * `on conflict do nothing` and the ids that did not land name the unique conflict; versioned
+ * updates run row by row on the primary key (`where version = expected`). Any conflict raises,
+ * which rolls the statement back whole. Returns how many statements it ran, for benchmarks.
+ */
+function commitFunction(s: string): string {
+  return `
+create function ${s}.commit_changes(cs jsonb) returns integer language plpgsql as $fn$
+declare
+  statements integer := 0;
+  missing text;
+  w record;
+begin
+  if cs ? 'contactInserts' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'contactInserts') as r(
+        id text, channel text, address text, name text, attributes jsonb, tags jsonb, referral jsonb,
+        "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastInboundAt" timestamptz, version integer)
+    ), done as (
+      insert into ${s}.contacts (id, channel, address, name, attributes, tags, referral, first_seen_at, last_seen_at, last_inbound_at, version)
+      select id, channel, address, name, attributes, tags, referral, "firstSeenAt", "lastSeenAt", "lastInboundAt", version from input
+      on conflict do nothing returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', 'contact', 'missing')}; end if;
+  end if;
+
+  if cs ? 'contactUpdates' then
+    for w in select * from jsonb_to_recordset(cs->'contactUpdates') as r(
+        id text, channel text, address text, name text, attributes jsonb, tags jsonb, referral jsonb,
+        "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastInboundAt" timestamptz, version integer, "expectedVersion" integer)
+    loop
+      update ${s}.contacts set channel = w.channel, address = w.address, name = w.name, attributes = w.attributes,
+        tags = w.tags, referral = w.referral, first_seen_at = w."firstSeenAt", last_seen_at = w."lastSeenAt",
+        last_inbound_at = w."lastInboundAt", version = w.version
+      where id = w.id and version = w."expectedVersion";
+      statements := statements + 1;
+      if not found then ${conflict('version', 'contact', 'w.id')}; end if;
+    end loop;
+  end if;
+
+  -- Updates before inserts: archiving a contact's open conversation frees the
+  -- one-open-per-contact index for the conversation opened in the same change set.
+  if cs ? 'conversationUpdates' then
+    for w in select * from jsonb_to_recordset(cs->'conversationUpdates') as r(
+        id text, "contactId" text, channel text, state text, assignee text, "openedAt" timestamptz,
+        "lastActivityAt" timestamptz, "lastInboundAt" timestamptz, "requestedAt" timestamptz,
+        "intervenedAt" timestamptz, "resolvedAt" timestamptz, "resolvedBy" text, "archivedAt" timestamptz,
+        "historyDueAt" timestamptz, version integer, "expectedVersion" integer)
+    loop
+      update ${s}.conversations set contact_id = w."contactId", channel = w.channel, state = w.state,
+        assignee = w.assignee, opened_at = w."openedAt", last_activity_at = w."lastActivityAt",
+        last_inbound_at = w."lastInboundAt", requested_at = w."requestedAt", intervened_at = w."intervenedAt",
+        resolved_at = w."resolvedAt", resolved_by = w."resolvedBy", archived_at = w."archivedAt",
+        history_due_at = w."historyDueAt", version = w.version, sweep_lease_until = null
+      where id = w.id and version = w."expectedVersion";
+      statements := statements + 1;
+      if not found then ${conflict('version', 'conversation', 'w.id')}; end if;
+    end loop;
+  end if;
+
+  if cs ? 'conversationInserts' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'conversationInserts') as r(
+        id text, "contactId" text, channel text, state text, assignee text, "openedAt" timestamptz,
+        "lastActivityAt" timestamptz, "lastInboundAt" timestamptz, "requestedAt" timestamptz,
+        "intervenedAt" timestamptz, "resolvedAt" timestamptz, "resolvedBy" text, "archivedAt" timestamptz,
+        "historyDueAt" timestamptz, version integer)
+    ), done as (
+      insert into ${s}.conversations (id, contact_id, channel, state, assignee, opened_at, last_activity_at,
+        last_inbound_at, requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, version)
+      select id, "contactId", channel, state, assignee, "openedAt", "lastActivityAt", "lastInboundAt", "requestedAt",
+        "intervenedAt", "resolvedAt", "resolvedBy", "archivedAt", "historyDueAt", version from input
+      on conflict do nothing returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', 'conversation', 'missing')}; end if;
+  end if;
+
+  if cs ? 'messages' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'messages') as r(
+        id text, "conversationId" text, "contactId" text, channel text, direction text, author jsonb,
+        content jsonb, "externalId" text, "replyTo" text, status text, error jsonb, at timestamptz, "statusAt" timestamptz)
+    ), done as (
+      insert into ${s}.messages (id, conversation_id, contact_id, channel, direction, author, content, external_id,
+        reply_to, status, error, at, status_at)
+      select id, "conversationId", "contactId", channel, direction, author, content, "externalId", "replyTo",
+        status, error, at, "statusAt" from input
+      on conflict do nothing returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', 'message', 'missing')}; end if;
+  end if;
+
+  if cs ? 'messageUpdates' then
+    for w in select * from jsonb_to_recordset(cs->'messageUpdates') as r(
+        id text, "expectedStatus" text, status text, "statusAt" timestamptz, "externalId" text,
+        "setError" boolean, error jsonb)
+    loop
+      update ${s}.messages set status = w.status, status_at = w."statusAt",
+        external_id = coalesce(w."externalId", external_id),
+        error = case when w."setError" then w.error else error end
+      where id = w.id and status = w."expectedStatus";
+      statements := statements + 1;
+      if not found then ${conflict('version', 'message', 'w.id')}; end if;
+    end loop;
+  end if;
+
+  if cs ? 'journey' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'journey') as r(
+        id text, "contactId" text, "conversationId" text, type text, actor jsonb, at timestamptz, data jsonb)
+    ), done as (
+      insert into ${s}.journey (id, contact_id, conversation_id, type, actor, at, data)
+      select id, "contactId", "conversationId", type, actor, at, data from input
+      on conflict do nothing returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', 'journey', 'missing')}; end if;
+  end if;
+
+  if cs ? 'outboxInserts' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'outboxInserts') as r(
+        id text, "messageId" text, "conversationId" text, "contactId" text, channel text, "to" text,
+        content jsonb, "replyTo" text, attempts integer, "dueAt" timestamptz, "leaseUntil" timestamptz,
+        "createdAt" timestamptz, "lastError" jsonb)
+    ), done as (
+      insert into ${s}.outbox (id, message_id, conversation_id, contact_id, channel, recipient, content, reply_to,
+        attempts, due_at, lease_until, created_at, last_error)
+      select id, "messageId", "conversationId", "contactId", channel, "to", content, "replyTo", attempts, "dueAt",
+        "leaseUntil", "createdAt", "lastError" from input
+      on conflict do nothing returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', 'outbox', 'missing')}; end if;
+  end if;
+
+  if cs ? 'outboxUpdates' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'outboxUpdates') as r(id text, attempts integer, "dueAt" timestamptz, "lastError" jsonb)
+    ), done as (
+      update ${s}.outbox o set attempts = i.attempts, due_at = i."dueAt", last_error = i."lastError", lease_until = null
+      from input i where o.id = i.id returning o.id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('version', 'outbox', 'missing')}; end if;
+  end if;
+
+  if cs ? 'outboxDeletes' then
+    with input as (
+      select value as id from jsonb_array_elements_text(cs->'outboxDeletes')
+    ), done as (
+      delete from ${s}.outbox where id in (select id from input) returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('version', 'outbox', 'missing')}; end if;
+  end if;
+
+  return statements;
+end
+$fn$`;
+}
+
+/**
+ * The schema's history for schema `s` (an already validated identifier).
+ *
+ * Every query the store makes has an index behind it:
+ * - inbox: `conversations (state, last_activity_at, id)` and, for one agent's chats,
+ *   `(assignee, state, last_activity_at, id)`;
+ * - due History times: `conversations (history_due_at, id) where state <> 'history'`, so a sweep
+ *   reads what is due, not what is stored;
+ * - one open conversation per contact: a partial unique index on `contact_id`;
+ * - idempotency keys: `contacts (channel, address)` and `messages (channel, external_id)`;
+ * - timelines: `messages (conversation_id, at, id)`, `journey (contact_id, at, id)`;
+ * - outbox: `(due_at, id)`, and `(conversation_id, created_at, id)` for each conversation's queue.
+ * Audiences (the profile issue) query contacts by tag (`tags ? 'vip'`, GIN on `tags`) and by
+ * attribute (`attributes @> '{"plan":"pro"}'`, GIN `jsonb_path_ops` on `attributes`).
+ */
+export function migrations(s: string): Migration[] {
+  return [
+    {
+      version: 1,
+      name: 'initial schema',
+      statements: [
+        `create table ${s}.contacts (
+          id text primary key,
+          channel text not null,
+          address text not null,
+          name text,
+          attributes jsonb not null,
+          tags jsonb not null,
+          referral jsonb,
+          first_seen_at timestamptz not null,
+          last_seen_at timestamptz not null,
+          last_inbound_at timestamptz,
+          version integer not null,
+          constraint contacts_address_key unique (channel, address)
+        )`,
+        `create index contacts_tags_idx on ${s}.contacts using gin (tags)`,
+        `create index contacts_attributes_idx on ${s}.contacts using gin (attributes jsonb_path_ops)`,
+        `create table ${s}.conversations (
+          id text primary key,
+          contact_id text not null references ${s}.contacts (id),
+          channel text not null,
+          state text not null check (state in ('active', 'requested', 'intervened', 'resolved', 'history')),
+          assignee text,
+          opened_at timestamptz not null,
+          last_activity_at timestamptz not null,
+          last_inbound_at timestamptz,
+          requested_at timestamptz,
+          intervened_at timestamptz,
+          resolved_at timestamptz,
+          resolved_by text,
+          archived_at timestamptz,
+          history_due_at timestamptz not null,
+          version integer not null,
+          sweep_lease_until timestamptz
+        )`,
+        `create index conversations_inbox_idx on ${s}.conversations (state, last_activity_at, id)`,
+        `create index conversations_assignee_idx on ${s}.conversations (assignee, state, last_activity_at, id) where assignee is not null`,
+        `create index conversations_due_idx on ${s}.conversations (history_due_at, id) where state <> 'history'`,
+        `create unique index conversations_one_open_idx on ${s}.conversations (contact_id) where state <> 'history'`,
+        `create table ${s}.messages (
+          id text primary key,
+          conversation_id text not null references ${s}.conversations (id),
+          contact_id text not null,
+          channel text not null,
+          direction text not null,
+          author jsonb not null,
+          content jsonb not null,
+          external_id text,
+          reply_to text,
+          status text not null,
+          error jsonb,
+          at timestamptz not null,
+          status_at timestamptz not null,
+          constraint messages_external_id_key unique (channel, external_id)
+        )`,
+        `create index messages_timeline_idx on ${s}.messages (conversation_id, at, id)`,
+        `create table ${s}.journey (
+          id text primary key,
+          contact_id text not null references ${s}.contacts (id),
+          conversation_id text,
+          type text not null,
+          actor jsonb not null,
+          at timestamptz not null,
+          data jsonb not null
+        )`,
+        `create index journey_timeline_idx on ${s}.journey (contact_id, at, id)`,
+        `create table ${s}.outbox (
+          id text primary key,
+          message_id text not null references ${s}.messages (id),
+          conversation_id text not null,
+          contact_id text not null,
+          channel text not null,
+          recipient text not null,
+          content jsonb not null,
+          reply_to text,
+          attempts integer not null,
+          due_at timestamptz not null,
+          lease_until timestamptz,
+          created_at timestamptz not null,
+          last_error jsonb
+        )`,
+        `create index outbox_due_idx on ${s}.outbox (due_at, id)`,
+        `create index outbox_queue_idx on ${s}.outbox (conversation_id, created_at, id)`,
+        `create table ${s}.agents (
+          id text primary key,
+          name text not null,
+          role text not null
+        )`,
+        commitFunction(s),
+      ],
+    },
+  ];
+}

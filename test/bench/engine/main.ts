@@ -1,0 +1,44 @@
+import { num, ratio, verdict, type SummaryRow } from '../report.js';
+import { heapPerConversation } from './heap.js';
+import { contenders, lifecycleMicro } from './lifecycle-micro.js';
+import { sweepBench } from './sweep.js';
+import { throughput, variantNames } from './throughput.js';
+
+// BENCH_SCALE shrinks every size for a quick look (0.1 = a tenth); the figures of record use 1.
+const scale = Number(process.env['BENCH_SCALE'] ?? 1);
+const sized = (n: number) => Math.max(1, Math.round(n * scale));
+
+/**
+ * The foundation benchmark: inbound throughput of the engine against the hand-written floor and
+ * the actor-per-event pattern, the lifecycle step alone, heap per stored conversation, and the
+ * sweep against a full scan.
+ */
+export async function main(): Promise<SummaryRow[]> {
+  const perEvent = await lifecycleMicro(sized(40_000));
+  const runs = await throughput({ contacts: sized(10_000), perContact: 10 });
+  const heap = await heapPerConversation(sized(100_000));
+  const sweep = await sweepBench(sized(1_000_000), 1_000);
+
+  const rate = (name: string) => {
+    const r = runs.get(name)!;
+    return (r.messages * 1000) / r.ms;
+  };
+  const [engine, floor, actor] = [rate(variantNames.engine), rate(variantNames.floor), rate(variantNames.actor)];
+  const [stepUs, transitionUs, actorUs, switchUs] = contenders.map((c) => perEvent.get(c.name)!);
+  const messages = num(runs.get(variantNames.engine)!.messages);
+  return [
+    { bench: 'engine', metric: `inbound messages/s, engine (${messages} messages)`, value: num(engine) },
+    { bench: 'engine', metric: 'inbound messages/s, floor (hand-written, no xstate/zod)', value: num(floor) },
+    { bench: 'engine', metric: 'inbound messages/s, engine with actor per event', value: num(actor) },
+    { bench: 'engine', metric: 'floor / engine (end to end, how much faster the floor is)', value: ratio(floor / engine), target: '<= 5x', verdict: verdict(floor / engine <= 5) },
+    { bench: 'engine', metric: 'engine / actor pattern (end to end, messages/s)', value: ratio(engine / actor), target: '>= 2x', verdict: verdict(engine / actor >= 2) },
+    { bench: 'engine', metric: 'per lifecycle event: lifecycleStep / transition() / actor / switch', value: `${num(stepUs!, 2)} / ${num(transitionUs!, 1)} / ${num(actorUs!, 1)} / ${num(switchUs!, 2)} µs` },
+    { bench: 'engine', metric: 'actor pattern / lifecycleStep (per lifecycle event)', value: ratio(actorUs! / stepUs!), target: '>= 2x', verdict: verdict(actorUs! / stepUs! >= 2) },
+    { bench: 'engine', metric: `heap bytes per stored conversation (${num(heap.conversations)}, via receive)`, value: `${num(heap.bytes)} B${heap.exact ? '' : ' (no --expose-gc)'}` },
+    { bench: 'engine', metric: `sweep() ${num(sweep.due)} due of ${num(sweep.stored)} (find + archive)`, value: `${num(sweep.sweepMs, 1)} ms` },
+    { bench: 'engine', metric: `full scan of ${num(sweep.stored)} for due conversations (find only)`, value: `${num(sweep.scanMs, 1)} ms` },
+    { bench: 'engine', metric: 'full scan / sweep()', value: ratio(sweep.scanMs / sweep.sweepMs), target: '>= 100x', verdict: verdict(sweep.scanMs / sweep.sweepMs >= 100) },
+    { bench: 'engine', metric: 'full scan / store.listDue (the due-time index, find only)', value: ratio(sweep.scanMs / sweep.listDueMs) },
+    { bench: 'engine', metric: `sweep() with ${num(sweep.smallStored)} stored / with ${num(sweep.stored)} stored`, value: ratio(sweep.smallSweepMs / sweep.sweepMs) },
+  ];
+}

@@ -1,0 +1,288 @@
+// Benchmarks of the PostgreSQL store (issue 4). Standalone: `npx tsx test/bench/postgres/main.ts`;
+// `npm run bench` calls `main()`, which prints its tables and returns summary rows.
+//
+// - inbound messages/s through the engine (bot answering, outbox dispatched) with 1, 4 and 16
+//   concurrent producers, against a floor measured in the same run: single-row INSERTs of the same
+//   message rows, each its own transaction; on PGlite always, on DATABASE_URL when set;
+// - statements and round trips per inbound message on the common path, counted on the client;
+// - with 1M conversations and 100k contacts (server only): inbox pages, contact by address and a
+//   sweep of 1k due, each with its query plan checked and its median time.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { pathToFileURL } from 'node:url';
+import { postgresStore, type PostgresClient, type PostgresStore } from '../../../src/adapters/postgres/index.js';
+import { createLiveChat, keywordBot, memoryTransport, silentLogger, type ReceiveInput } from '../../../src/index.js';
+import { describePlan, loadVolume, planOf, queryCases, recordingClient } from '../../adapters/postgres/volume.js';
+import type { SummaryRow } from '../report.js';
+
+const DATABASE_URL = process.env.DATABASE_URL;
+// `BENCH_SCALE=0.1 npm run bench` shrinks every size for a quick look.
+const SCALE = Number(process.env.BENCH_SCALE ?? 1) || 1;
+const scaled = (n: number, min: number) => Math.max(min, Math.round(n * SCALE));
+const BENCH = 'postgres';
+const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (x: number) => (x < 10 ? `${num(x, 2)} ms` : `${num(x, 0)} ms`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function table(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(headers));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+const section = (title: string) => console.log(`\n== ${title} ${'='.repeat(Math.max(0, 88 - title.length))}`);
+
+let schemas = 0;
+async function freshStore(client: PostgresClient): Promise<PostgresStore> {
+  const store = postgresStore({ client, schema: `bench_${process.pid}_${(schemas += 1)}` });
+  await store.migrate();
+  return store;
+}
+const dropStore = (store: PostgresStore) => store.client.query(`drop schema if exists ${store.schema} cascade`);
+
+/** `count` customer messages from `contacts` customers, as a webhook would hand them over. */
+const inbound = (count: number, contacts: number, tag: string): ReceiveInput[] =>
+  Array.from({ length: count }, (_, i) => ({
+    channel: 'whatsapp',
+    from: `+1${tag}${String(i % contacts).padStart(7, '0')}`,
+    externalId: `wamid.${tag}.${i}`,
+    profile: { name: `Customer ${i % contacts}` },
+    content: { type: 'text', text: `Hello, message ${i} here: do you ship to Berlin?` },
+  }));
+
+/** Runs `work` over `items` with `producers` concurrent lanes; returns the wall time. */
+async function lanes<T>(items: T[], producers: number, work: (item: T) => Promise<unknown>): Promise<number> {
+  const queue = [...items];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: producers }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
+  return performance.now() - start;
+}
+
+/** Messages/s through the engine: receive, bot turn, outbox dispatched, everything committed. */
+async function engineRate(client: PostgresClient, count: number, producers: number): Promise<number> {
+  const store = await freshStore(client);
+  const chat = createLiveChat({ store, transport: memoryTransport(), logger: silentLogger, bot: keywordBot({ fallback: 'Thanks, an answer is on its way.' }) });
+  const messages = inbound(count, 100, `7${producers}`);
+  const start = performance.now();
+  await lanes(messages, producers, async (m) => chat.receive(m));
+  await chat.idle();
+  const total = performance.now() - start;
+  const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from ${store.schema}.messages where status = 'sent'`);
+  if (rows[0]!.n !== count) throw new Error(`expected ${count} replies sent, found ${rows[0]!.n}`);
+  await dropStore(store);
+  return (count / total) * 1000;
+}
+
+/** Messages/s of the floor: each inbound message row alone, one INSERT, its own transaction. */
+async function floorRate(client: PostgresClient, count: number, producers: number): Promise<number> {
+  const store = await freshStore(client);
+  const s = store.schema;
+  const at = new Date().toISOString();
+  await client.query(
+    `insert into ${s}.contacts (id, channel, address, name, attributes, tags, first_seen_at, last_seen_at, version)
+     select 'ct_' || i, 'whatsapp', '+1' || i, null, '{}', '{}', now(), now(), 1 from generate_series(0, 99) i`,
+  );
+  await client.query(
+    `insert into ${s}.conversations (id, contact_id, channel, state, opened_at, last_activity_at, history_due_at, version)
+     select 'conv_' || i, 'ct_' || i, 'whatsapp', 'active', now(), now(), now() + interval '1 day', 1 from generate_series(0, 99) i`,
+  );
+  const rows = inbound(count, 100, `8${producers}`).map((m, i) => [
+    `msg_${i}`,
+    `conv_${i % 100}`,
+    `ct_${i % 100}`,
+    m.channel,
+    'inbound',
+    JSON.stringify({ type: 'customer' }),
+    JSON.stringify(m.content),
+    m.externalId,
+    null,
+    'received',
+    null,
+    at,
+    at,
+  ]);
+  const sql = `insert into ${s}.messages (id, conversation_id, contact_id, channel, direction, author, content, external_id, reply_to, status, error, at, status_at)
+               values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11::jsonb, $12::timestamptz, $13::timestamptz)`;
+  const elapsed = await lanes(rows, producers, (params) => client.query(sql, params));
+  await dropStore(store);
+  return (count / elapsed) * 1000;
+}
+
+async function throughput(label: string, client: PostgresClient, count: number, summary: SummaryRow[]): Promise<void> {
+  section(`inbound messages/s on ${label} (${num(count)} messages per run, 100 customers, bot answering)`);
+  const rows: string[][] = [];
+  for (const producers of [1, 4, 16]) {
+    const floor = await floorRate(client, count, producers);
+    const engine = await engineRate(client, count, producers);
+    const ratio = engine / floor;
+    rows.push([String(producers), num(engine), num(floor), `${num(ratio, 2)}x`, `1 in ${num(floor / engine, 1)}`]);
+    summary.push({
+      bench: BENCH,
+      metric: `${label}: engine inbound msg/s, ${producers} producer${producers > 1 ? 's' : ''} (vs single-row INSERT floor)`,
+      value: `${num(engine)} (${num(ratio, 2)}x of ${num(floor)})`,
+      target: '>= 0.33x floor',
+      verdict: ratio >= 1 / 3 ? 'PASS' : 'MISS',
+    });
+  }
+  table(['producers', 'engine msg/s', 'floor msg/s', 'engine/floor', 'floor inserts per engine message'], rows);
+  console.log('engine: receive (find message, contact, open conversation; commit) + bot turn (reads; commit) + dispatch (claim; read; commit);');
+  console.log('floor: one single-row INSERT of the same inbound message row per message, autocommit (its own transaction).');
+}
+
+/** Counts round trips (query calls) per phase, and the statements the commit function ran. */
+async function roundTrips(label: string, client: PostgresClient, summary: SummaryRow[]): Promise<void> {
+  section(`statements and round trips per inbound message on ${label} (common path: known customer, open chat, bot answers)`);
+  const calls: Array<{ sql: string; inner: number }> = [];
+  const counting = new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === 'query')
+        return async (sql: string, params?: unknown[]) => {
+          const result = await target.query(sql, params);
+          // A write is a commit (which reports the statements its function ran) or a claim.
+          const read = /^\s*select/i.test(sql) && !/commit_changes/.test(sql);
+          const inner = read ? 0 : /commit_changes/.test(sql) ? Number((result.rows[0] as { statements: number }).statements) : 1;
+          calls.push({ sql, inner });
+          return result;
+        };
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const store = await freshStore(counting);
+  const chat = createLiveChat({ store, transport: memoryTransport(), logger: silentLogger, bot: keywordBot({ fallback: 'Thanks!' }) });
+  const n = scaled(200, 50);
+  const [first, ...rest] = inbound(n + 1, 1, '9');
+  await chat.receive(first!);
+  await chat.idle();
+  // Phase by phase: the receive's own commit, then everything until the reply was sent.
+  let receiveCalls = 0;
+  let receiveInner = 0;
+  let totalCalls = 0;
+  let commits = 0;
+  let inner = 0;
+  for (const message of rest) {
+    calls.length = 0;
+    await chat.receive(message, { waitForBot: false });
+    receiveCalls += calls.length;
+    receiveInner += calls.reduce((sum, c) => sum + c.inner, 0);
+    await chat.idle();
+    totalCalls += calls.length;
+    commits += calls.filter((c) => c.inner > 0).length;
+    inner += calls.reduce((sum, c) => sum + c.inner, 0);
+  }
+  await dropStore(store);
+  const per = (x: number) => num(x / rest.length, 2);
+  table(
+    ['per inbound message', 'round trips', 'transactions that write', 'statements inside them'],
+    [
+      ['receive (until the message is stored)', per(receiveCalls), '1', per(receiveInner)],
+      ['the whole path (+ bot reply + send)', per(totalCalls), per(commits), per(inner)],
+    ],
+  );
+  console.log('Every round trip is one statement, in its own implicit transaction. Writes are the commits (select');
+  console.log('commit_changes($1), whose function runs one statement per kind of record written) and the outbox claim');
+  console.log('(one UPDATE ... FOR UPDATE SKIP LOCKED); everything else is a single-row read.');
+  summary.push(
+    {
+      bench: BENCH,
+      metric: `${label}: the inbound message's commit: transactions / client statements / statements inside`,
+      value: `1 / 1 / ${per(receiveInner)}`,
+      target: '1 transaction, <= 6 statements',
+      verdict: receiveInner / rest.length <= 6 ? 'PASS' : 'MISS',
+    },
+    { bench: BENCH, metric: `${label}: round trips per inbound message, whole common path (receive, bot, send)`, value: per(totalCalls) },
+  );
+}
+
+/** 1M conversations and 100k contacts: plans and median times of the inbox, lookups and a sweep. */
+async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
+  const volume = { contacts: scaled(100_000, 1_000), conversations: scaled(1_000_000, 10_000), due: 1_000, agents: 20 };
+  section(`with ${num(volume.conversations)} conversations and ${num(volume.contacts)} contacts (PostgreSQL server)`);
+  const recorder = recordingClient(pool as PostgresClient);
+  const store = postgresStore({ client: recorder.client, schema: `bench_${process.pid}_scale` });
+  await store.migrate();
+  const now = new Date().toISOString();
+  const loadStart = performance.now();
+  await loadVolume(store, volume, now);
+  console.log(`loaded with generate_series in ${ms(performance.now() - loadStart)}`);
+  const rows: string[][] = [];
+  const cases = queryCases(now, volume).filter((c) => /inbox page|contact by address|claimDue/.test(c.name));
+  for (const query of cases) {
+    recorder.statements.length = 0;
+    await query.run(store);
+    const { sql, params } = recorder.statements[recorder.statements.length - 1]!;
+    const plan = await planOf(pool, sql, params);
+    const indexed = plan.some((n) => n.index === query.index) && !plan.some((n) => n.nodeType === 'Seq Scan');
+    const times: number[] = [];
+    // claimDue claims: its timing runs on a copy of the query that only reads.
+    const run = query.name.includes('claimDue') ? () => store.listDue({ now, limit: 100 }) : () => query.run(store);
+    for (let i = 0; i < 41; i += 1) {
+      const start = performance.now();
+      await run();
+      times.push(performance.now() - start);
+    }
+    rows.push([query.name, ms(median(times)), indexed ? 'index' : 'NO INDEX', describePlan(plan)]);
+    summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: ${query.name} (median)`, value: ms(median(times)), target: `uses ${query.index}`, verdict: indexed ? 'PASS' : 'MISS' });
+  }
+
+  // The plan check above claimed a batch: release it, so the sweep finds all 1k due.
+  await pool.query(`update ${store.schema}.conversations set sweep_lease_until = null where sweep_lease_until is not null`);
+  // The sweep: the engine archives 1k due conversations; then 1k more are made due, three times.
+  const chat = createLiveChat({ store, logger: silentLogger });
+  const sweeps: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    if (round > 0)
+      await pool.query(
+        `update ${store.schema}.conversations set last_activity_at = $1::timestamptz - interval '25 hours', history_due_at = $1::timestamptz - interval '1 hour'
+         where id = any(array(select id from ${store.schema}.conversations where state <> 'history' and history_due_at > $1 order by id limit 1000))`,
+        [now],
+      );
+    const start = performance.now();
+    const { archived } = await chat.sweep();
+    sweeps.push(performance.now() - start);
+    if (archived !== 1000) throw new Error(`sweep archived ${archived}, expected 1000`);
+  }
+  rows.push(['sweep: 1,000 due archived by chat.sweep()', ms(median(sweeps)), '', `${num(1000 / (median(sweeps) / 1000))} conversations/s`]);
+  summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: sweep of 1,000 due (median of 3)`, value: ms(median(sweeps)) });
+  table(['query (median of 41; sweep of 3)', 'time', 'plan', 'plan nodes'], rows);
+  await pool.query(`drop schema ${store.schema} cascade`);
+}
+
+/** Runs every postgres benchmark, prints the tables, returns the summary rows. */
+export async function main(): Promise<SummaryRow[]> {
+  const summary: SummaryRow[] = [];
+  const lite = await PGlite.create();
+  try {
+    await roundTrips('PGlite', lite, summary);
+    await throughput('PGlite', lite, scaled(400, 50), summary);
+  } finally {
+    await lite.close();
+  }
+  if (!DATABASE_URL) {
+    console.log('\nDATABASE_URL is not set: the PostgreSQL server benchmarks (throughput, 1M conversations) were skipped.');
+    return summary;
+  }
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16 });
+  try {
+    await roundTrips('PostgreSQL', pool, summary);
+    await throughput('PostgreSQL', pool, scaled(1000, 100), summary);
+    await atScale(pool, summary);
+  } finally {
+    await pool.end();
+  }
+  return summary;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const summary = await main();
+  section('summary');
+  table(
+    ['metric', 'value', 'target', ''],
+    summary.map((r) => [r.metric, r.value, r.target ?? '', r.verdict ?? '']),
+  );
+}
