@@ -54,3 +54,5 @@ export {
   type TabState,
   type TagView,
 } from './state.js';
+// Engine types the inbox API mentions, re-exported as types (no runtime comes along).
+export type { Clock, LiveChatEvent, OutboundContent } from '../index.js';
