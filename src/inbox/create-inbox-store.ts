@@ -923,8 +923,8 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       );
     },
     async reply(raw, options = {}) {
-      const parsed = parseInput(replyContentSchema, raw, 'content');
-      const content: OutboundContent = typeof parsed === 'string' ? { type: 'text', text: parsed } : parsed;
+      parseInput(replyContentSchema, raw, 'content');
+      const content: OutboundContent = typeof raw === 'string' ? { type: 'text', text: raw.trim() } : raw;
       const id = conversationTarget(options.conversationId);
       await requireSession();
       const local: LocalReply = { id: `local_${++localId}`, conversationId: id, content, fingerprint: fingerprint(content), at: now() };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { LiveChat } from '../engine/create-live-chat.js';
 import { parseInput } from '../errors.js';
 import type { Conversation } from '../model/conversation.js';
@@ -14,7 +14,7 @@ export type InProcessSourceOptions = Partial<SessionCatalogs>;
 
 const chatSchema = z.custom<LiveChat>(
   (value) => typeof value === 'object' && value !== null && typeof (value as LiveChat).on === 'function' && typeof (value as LiveChat).inbox === 'function',
-  { message: 'expected a LiveChat instance from createLiveChat()' },
+  { error: 'expected a LiveChat instance from createLiveChat()' },
 );
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LiveChatError, parseInput, type LiveChatErrorCode } from '../errors.js';
 import type { LiveChatEvent } from '../engine/events.js';
 import type { InboxSession, InboxSource, SourceSignal } from './source.js';
@@ -29,18 +29,18 @@ export interface EventSourceLike {
  */
 export type EventSourceConstructor = new (url: string) => EventSourceLike;
 
-const fnSchema = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', { message: `expected ${what}` });
+const fnSchema = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', { error: `expected ${what}` });
 
 /** Options of `remoteSource`. @public */
 export const remoteSourceOptionsSchema = z.object({
   /** The example server's base URL (`''` or `/` for the page's own origin). */
-  baseUrl: z.string(),
+  baseUrl: z.string({ error: 'expected the server\'s base URL (a string)' }),
   /** The fetch to use; the global one by default. */
-  fetch: fnSchema<typeof globalThis.fetch>('a fetch function').optional(),
+  fetch: z.optional(fnSchema<typeof globalThis.fetch>('a fetch function')),
   /** The EventSource class; the global one by default (pass the `eventsource` package's in Node). */
-  EventSource: fnSchema<EventSourceConstructor>('an EventSource constructor').optional(),
+  EventSource: z.optional(fnSchema<EventSourceConstructor>('an EventSource constructor')),
   /** Longest wait between reconnection attempts of a stream the server closed. Default 10 s. */
-  maxReconnectMs: z.number().int().min(1).default(10_000),
+  maxReconnectMs: z._default(z.int().check(z.minimum(1)), 10_000),
 });
 
 /**

@@ -1,27 +1,30 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LiveChatError } from '../errors.js';
 import type { Agent } from '../model/agent.js';
+import { text } from './inputs.js';
 import type { AttributeField, TagDefinition, TemplateOption } from './source.js';
 
+const optionalText = (what: string, max: number) => z.optional(z.string().check(z.maxLength(max, `${what} is longer than ${max} characters`)));
+
 const tagDefinitionSchema = z.object({
-  name: z.string().min(1).max(128),
-  category: z.string().min(1).max(128),
-  description: z.string().max(500).optional(),
-  color: z.string().max(64).optional(),
+  name: text('a tag name', 128),
+  category: text('a tag category', 128),
+  description: optionalText('a description', 500),
+  color: optionalText('a colour', 64),
 });
 
 const attributeFieldSchema = z.object({
-  key: z.string().min(1).max(128),
-  label: z.string().min(1).max(128),
-  type: z.enum(['text', 'email', 'phone', 'url', 'number']).optional(),
+  key: text('an attribute key', 128),
+  label: text('a label', 128),
+  type: z.optional(z.enum(['text', 'email', 'phone', 'url', 'number'])),
 });
 
 const templateOptionSchema = z.object({
-  name: z.string().min(1).max(512),
-  language: z.string().min(2).max(16),
-  label: z.string().min(1).max(200),
-  body: z.string().max(4096).optional(),
-  parameters: z.number().int().min(0).max(20).optional(),
+  name: text('a template name', 512),
+  language: text('a language code', 16),
+  label: text('a label', 200),
+  body: optionalText('a template body', 4096),
+  parameters: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
 });
 
 /**
@@ -39,10 +42,10 @@ export interface SessionCatalogs {
 
 /** Validates the catalogs a source is configured with; each defaults to empty. */
 export const sessionCatalogsSchema = z.object({
-  tagCatalog: z.array(tagDefinitionSchema).default([]),
-  attributeFields: z.array(attributeFieldSchema).default([]),
-  templates: z.array(templateOptionSchema).default([]),
-}) satisfies z.ZodType<SessionCatalogs, unknown>;
+  tagCatalog: z._default(z.array(tagDefinitionSchema), []),
+  attributeFields: z._default(z.array(attributeFieldSchema), []),
+  templates: z._default(z.array(templateOptionSchema), []),
+});
 
 /** The viewer's agent record, or `UNKNOWN_AGENT`. */
 export function requireViewer(agent: Agent | null, id: string): Agent {

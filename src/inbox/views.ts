@@ -1,7 +1,7 @@
 import type { Actor } from '../model/actor.js';
 import type { Agent } from '../model/agent.js';
 import type { AttributeValue, Contact } from '../model/contact.js';
-import { contentPreview } from '../model/content.js';
+import { contentPreview } from '../model/content-preview.js';
 import type { Conversation } from '../model/conversation.js';
 import type { JourneyEvent } from '../model/journey.js';
 import type { Message, MessageStatus } from '../model/message.js';
