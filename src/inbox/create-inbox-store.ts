@@ -19,7 +19,7 @@ import {
 import { noticeOf } from './notices.js';
 import { replyWindowAt } from './reply-window.js';
 import { compareRows, replaceRow, type RowKey } from './sorted-rows.js';
-import type { InboxSession, SourceSignal } from './source.js';
+import type { InboxSession, ReplyContent, SourceSignal } from './source.js';
 import {
   inboxViews,
   initialState,
@@ -77,7 +77,7 @@ export interface InboxStore {
   /** Takes the chat (the open one by default). */
   intervene(conversationId?: string): Promise<ActionResult>;
   /** Sends text or content (a template when the reply window is closed). */
-  reply(content: string | OutboundContent, options?: { conversationId?: string }): Promise<ActionResult>;
+  reply(content: string | ReplyContent, options?: { conversationId?: string }): Promise<ActionResult>;
   /** Hands the chat to another agent. */
   transfer(to: string, options?: { conversationId?: string }): Promise<ActionResult>;
   /** Puts the chat back in the Requested queue. */

@@ -31,6 +31,7 @@ export type {
   InboxItem,
   InboxSession,
   InboxSource,
+  ReplyContent,
   SourceSignal,
   TagDefinition,
   TemplateOption,
@@ -55,4 +56,4 @@ export {
   type TagView,
 } from './state.js';
 // Engine types the inbox API mentions, re-exported as types (no runtime comes along).
-export type { Clock, LiveChatEvent, OutboundContent } from '../index.js';
+export type { Clock, LiveChatEvent } from '../index.js';

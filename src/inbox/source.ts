@@ -10,6 +10,13 @@ import type { Message } from '../model/message.js';
 import type { Page } from '../ports/store.js';
 
 /**
+ * What a reply sends besides plain text: any content an agent may send, such as an approved
+ * template when the reply window is closed (the engine's `OutboundContent`).
+ * @public
+ */
+export type ReplyContent = OutboundContent;
+
+/**
  * A tag agents may pick by hand, from the catalog configured up front.
  * @public
  */
@@ -156,7 +163,7 @@ export interface InboxSource {
   /** The viewer takes the chat. */
   intervene(id: string, input: { agentId: string }): Promise<Conversation>;
   /** The viewer answers. */
-  reply(id: string, input: { agentId: string; content: OutboundContent }): Promise<{ conversation: Conversation; message: Message }>;
+  reply(id: string, input: { agentId: string; content: ReplyContent }): Promise<{ conversation: Conversation; message: Message }>;
   /** The viewer hands the chat to `to`. */
   transfer(id: string, input: { agentId: string; to: string }): Promise<Conversation>;
   /** The viewer puts the chat back in the queue. */
