@@ -16,9 +16,13 @@ import {
   viewSchema,
   type InboxStoreOptions,
 } from './inputs.js';
+import { countsRefresher } from './counts-refresher.js';
 import { noticeOf } from './notices.js';
 import { replyWindowAt } from './reply-window.js';
+import { inboxRecords, type Overlay } from './records.js';
 import { compareRows, replaceRow, type RowKey } from './sorted-rows.js';
+import { stateCell } from './state-cell.js';
+import type { ActionResult, InboxStore } from './inbox-store.js';
 import type { InboxSession, ReplyContent, SourceSignal } from './source.js';
 import {
   inboxViews,
@@ -36,69 +40,6 @@ import {
   type TabState,
 } from './state.js';
 import { byTime, isNewerMessage, journeyItem, messageView, profileOf, summaryOf } from './views.js';
-
-/**
- * The outcome of an inbox action. Engine refusals are values, not exceptions: the optimistic
- * change is rolled back and the error is also added to `state.notices` for the page to show.
- * @public
- */
-export type ActionResult = { ok: true } | { ok: false; error: InboxNotice };
-
-/**
- * A framework-free store of everything an agent's inbox shows, kept live by the source's events.
- * Read it with `getSnapshot()` (an immutable {@link InboxState}; unchanged parts keep their
- * identity) and `subscribe()`; change it with the actions, which apply at once and roll back if
- * the engine refuses.
- * @public
- */
-export interface InboxStore {
-  /** Calls `listener` after every change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  /** The current state (the same object until something changes). */
-  getSnapshot(): InboxState;
-  /** Resolves once the session and the first tab are loaded (or loading failed). */
-  readonly ready: Promise<void>;
-  /** Stops listening to the source and cancels timers. */
-  close(): void;
-
-  /** Shows a tab, loading its first page the first time. */
-  showTab(view: InboxView): Promise<void>;
-  /** Loads the next page of a tab (the shown one by default). */
-  loadMore(view?: InboxView): Promise<void>;
-  /** Opens a chat (its messages, profile and journey); `null` closes it. */
-  openConversation(conversationId: string | null): Promise<void>;
-  /** Loads older messages of the open chat. */
-  loadOlderMessages(): Promise<void>;
-  /** Loads older journey entries of the open chat's contact. */
-  loadOlderJourney(): Promise<void>;
-  /** Removes a notice. */
-  dismissNotice(id: number): void;
-
-  /** Takes the chat (the open one by default). */
-  intervene(conversationId?: string): Promise<ActionResult>;
-  /** Sends text or content (a template when the reply window is closed). */
-  reply(content: string | ReplyContent, options?: { conversationId?: string }): Promise<ActionResult>;
-  /** Hands the chat to another agent. */
-  transfer(to: string, options?: { conversationId?: string }): Promise<ActionResult>;
-  /** Puts the chat back in the Requested queue. */
-  release(options?: { conversationId?: string }): Promise<ActionResult>;
-  /** Resolves the chat. */
-  resolve(options?: { conversationId?: string }): Promise<ActionResult>;
-  /** Sets one profile attribute of the contact (the open chat's by default). */
-  setAttribute(key: string, value: AttributeValue, options?: { contactId?: string }): Promise<ActionResult>;
-  /** Adds a catalog tag to the contact. */
-  addTag(tag: string, options?: { contactId?: string }): Promise<ActionResult>;
-  /** Removes a tag from the contact. */
-  removeTag(tag: string, options?: { contactId?: string }): Promise<ActionResult>;
-}
-
-/** An unconfirmed change by the viewer, laid over the confirmed record until the engine answers. */
-interface Overlay<T> {
-  action: PendingAction;
-  apply: (record: T) => T;
-  /** The attribute key or tag it concerns. */
-  key?: string;
-}
 
 interface LocalReply {
   id: string;
@@ -161,48 +102,16 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   const { source, viewer: viewerId } = o;
   const clock = o.clock ?? systemClock;
 
-  // ---- state and notification -------------------------------------------------------------
-  let state = initialState();
-  let next = state;
-  let depth = 0;
-  const listeners = new Set<() => void>();
-  const write = (): InboxState => (next === state ? (next = { ...state }) : next);
-  /** Runs `fn` as one change: listeners hear about it once, at the end. */
-  const batch = <T>(fn: () => T): T => {
-    depth += 1;
-    try {
-      return fn();
-    } finally {
-      depth -= 1;
-      if (depth === 0 && next !== state) {
-        state = next;
-        for (const listener of [...listeners]) listener();
-      }
-    }
-  };
-  const setTab = (view: InboxView, tab: TabState) => {
-    const n = write();
-    if (n.tabs === state.tabs) n.tabs = { ...state.tabs };
-    (n.tabs as Record<InboxView, TabState>)[view] = tab;
-  };
-  const patchTab = (view: InboxView, patch: Partial<TabState>) => {
-    const current = next.tabs[view];
-    if (Object.entries(patch).some(([k, v]) => current[k as keyof TabState] !== v)) setTab(view, { ...current, ...patch });
-  };
+  const cell = stateCell(initialState());
+  const { batch, write, setTab, patchTab } = cell;
 
   // ---- confirmed records and the viewer's unconfirmed changes -----------------------------
   let session: InboxSession | null = null;
   let closed = false;
   let epoch = 0;
-  const conversations = new Map<string, Conversation>();
-  const contacts = new Map<string, Contact>();
-  const lastMessages = new Map<string, Message>();
-  const byContact = new Map<string, Set<string>>();
-  // Chats another agent took, as a redacted event said: reads older than the event must not
-  // bring them back, until a full event shows them again. Value: who took it.
-  const tombstones = new Map<string, string | null>();
-  const conversationOverlays = new Map<string, Overlay<Conversation>[]>();
-  const contactOverlays = new Map<string, Overlay<Contact>[]>();
+  const records = inboxRecords();
+  const { conversations, contacts, lastMessages, byContact, tombstones, conversationOverlays, contactOverlays } = records;
+  const { effectiveConversation, effectiveContact, upsertConversation, upsertContact, upsertLastMessage, layer } = records;
   const locals = new Map<string, LocalReply[]>();
   const summaries = new Map<string, ConversationSummary>();
   const tabModels = Object.fromEntries(inboxViews.map((v) => [v, { loaded: false, boundary: null, cursor: null, inFlight: null }])) as Record<InboxView, TabModel>;
@@ -214,36 +123,9 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
 
   const me = () => session!.viewer;
   const canSee = (c: Conversation) => c.state !== 'intervened' || c.assignee === viewerId || (me().role === 'admin' && session!.adminsSeeAll);
-  const fold = <T>(record: T | undefined, overlays: Overlay<T>[] | undefined): T | undefined =>
-    record === undefined || !overlays?.length ? record : overlays.reduce<T>((r, overlay) => overlay.apply(r), record);
-  const effectiveConversation = (id: string) => fold(conversations.get(id), conversationOverlays.get(id));
-  const effectiveContact = (id: string) => fold(contacts.get(id), contactOverlays.get(id));
   const pendingOf = (id: string): PendingAction | null => conversationOverlays.get(id)?.at(-1)?.action ?? (locals.get(id)?.length ? 'reply' : null);
   const now = () => clock.now().toISOString();
 
-  /** Keeps the newer of two versions; returns whether `record` was taken. */
-  function upsertConversation(record: Conversation, fromRead: boolean): boolean {
-    if (fromRead && tombstones.has(record.id)) return false;
-    const current = conversations.get(record.id);
-    if (current && current.version >= record.version) return false;
-    conversations.set(record.id, record);
-    let ids = byContact.get(record.contactId);
-    if (!ids) byContact.set(record.contactId, (ids = new Set()));
-    ids.add(record.id);
-    return true;
-  }
-  function upsertContact(record: Contact): boolean {
-    const current = contacts.get(record.id);
-    if (current && current.version >= record.version) return false;
-    contacts.set(record.id, record);
-    return true;
-  }
-  function upsertLastMessage(message: Message): boolean {
-    const current = lastMessages.get(message.conversationId);
-    if (current && (current.id === message.id ? !isNewerMessage(current, message) : byTime(current, message) > 0)) return false;
-    lastMessages.set(message.conversationId, message);
-    return true;
-  }
 
   // ---- derived rows, tabs, open chat, profile, journey ------------------------------------
   const inRange = (view: InboxView, row: RowKey) => {
@@ -257,7 +139,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     const conversation = effectiveConversation(id);
     const built =
       conversation && canSee(conversation)
-        ? summaryOf(conversation, effectiveContact(conversation.contactId) ?? null, lastMessages.get(id) ?? null, next.agents, pendingOf(id))
+        ? summaryOf(conversation, effectiveContact(conversation.contactId) ?? null, lastMessages.get(id) ?? null, cell.next.agents, pendingOf(id))
         : null;
     const summary = built && previous && sameSummary(previous, built) ? previous : built;
     if (summary) summaries.set(id, summary);
@@ -268,8 +150,8 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     for (const view of views) {
       const out = previous?.state === view ? previous : null;
       const into = summary?.state === view && inRange(view, summary) ? summary : null;
-      const rows = replaceRow(next.tabs[view].items, out, into);
-      if (rows !== next.tabs[view].items) setTab(view, { ...next.tabs[view], items: rows });
+      const rows = replaceRow(cell.next.tabs[view].items, out, into);
+      if (rows !== cell.next.tabs[view].items) setTab(view, { ...cell.next.tabs[view], items: rows });
     }
     if (open?.id === id) refreshOpen();
   }
@@ -283,9 +165,9 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   /** Lists every known row of `view` that falls in its loaded range (after a page arrives). */
   function rebuildTab(view: InboxView): void {
     const rows = [...summaries.values()].filter((s) => s.state === view && inRange(view, s)).sort(compareRows);
-    const current = next.tabs[view].items;
+    const current = cell.next.tabs[view].items;
     const same = rows.length === current.length && rows.every((r, i) => r === current[i]);
-    if (!same) setTab(view, { ...next.tabs[view], items: rows });
+    if (!same) setTab(view, { ...cell.next.tabs[view], items: rows });
   }
 
   let windowTimer: TimerHandle | null = null;
@@ -295,10 +177,10 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   /** Rebuilds `state.open` from the open chat's model, reusing every part that did not change. */
   function refreshOpen(): void {
     if (!open) {
-      if (next.open !== null) write().open = null;
+      if (cell.next.open !== null) write().open = null;
       return;
     }
-    const previous = next.open?.id === open.id ? next.open : null;
+    const previous = cell.next.open?.id === open.id ? cell.next.open : null;
     const conversation = effectiveConversation(open.id);
     const hidden = (conversation !== undefined && !canSee(conversation)) || tombstones.has(open.id);
     const status: OpenConversation['status'] = hidden ? 'hidden' : open.status;
@@ -316,7 +198,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     const candidate: OpenConversation = {
       id: open.id,
       status,
-      hiddenBy: hiddenBy === null ? null : (next.agents[hiddenBy]?.name ?? hiddenBy),
+      hiddenBy: hiddenBy === null ? null : (cell.next.agents[hiddenBy]?.name ?? hiddenBy),
       summary: hidden ? null : (summaries.get(open.id) ?? null),
       messages: previous && sameArray(previous.messages, messages) ? previous.messages : messages,
       hasOlder: open.olderCursor !== null,
@@ -349,7 +231,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     const views = open.sorted.map((message) => {
       const cached = open!.views.get(message.id);
       if (cached && cached.message === message) return cached.view;
-      const view = messageView(message, next.agents, contact);
+      const view = messageView(message, cell.next.agents, contact);
       open!.views.set(message.id, { message, view });
       return view;
     });
@@ -371,7 +253,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
           at: local.at,
           statusAt: local.at,
         };
-        open.localViews.set(local.id, (view = messageView(draft, next.agents, contact, true)));
+        open.localViews.set(local.id, (view = messageView(draft, cell.next.agents, contact, true)));
       }
       views.push(view);
     }
@@ -398,26 +280,26 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   /** Rebuilds the profile of the open chat's contact. */
   function refreshProfile(): void {
     const contactId = open ? conversations.get(open.id)?.contactId : undefined;
-    const contact = contactId === undefined || next.open?.status === 'hidden' ? undefined : effectiveContact(contactId);
+    const contact = contactId === undefined || cell.next.open?.status === 'hidden' ? undefined : effectiveContact(contactId);
     if (!contact || !session) {
       profileInputs = [];
-      if (next.profile !== null) write().profile = null;
+      if (cell.next.profile !== null) write().profile = null;
       return;
     }
-    const inputs = [contacts.get(contact.id), contactOverlays.get(contact.id), next.agents, session];
-    if (next.profile !== null && sameArray(inputs, profileInputs)) return;
+    const inputs = [contacts.get(contact.id), contactOverlays.get(contact.id), cell.next.agents, session];
+    if (cell.next.profile !== null && sameArray(inputs, profileInputs)) return;
     profileInputs = inputs;
     const overlays = contactOverlays.get(contact.id) ?? [];
     const pending = {
       attributes: new Set(overlays.filter((x) => x.action === 'set-attribute').map((x) => x.key!)),
       tags: new Map(overlays.filter((x) => x.action === 'add-tag').map((x) => [x.key!, 'adding' as const])),
     };
-    write().profile = profileOf(contact, session.attributeFields, session.tagCatalog, next.agents, pending);
+    write().profile = profileOf(contact, session.attributeFields, session.tagCatalog, cell.next.agents, pending);
   }
 
   function refreshJourney(): void {
-    if (!journey || next.open?.status === 'hidden') {
-      if (next.journey !== null) write().journey = null;
+    if (!journey || cell.next.open?.status === 'hidden') {
+      if (cell.next.journey !== null) write().journey = null;
       return;
     }
     const contact = contacts.get(journey.contactId) ?? null;
@@ -425,10 +307,10 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       .sort((a, b) => byTime(b, a))
       .map((event) => {
         let item = journey!.items.get(event.id);
-        if (!item) journey!.items.set(event.id, (item = journeyItem(event, next.agents, contact)));
+        if (!item) journey!.items.set(event.id, (item = journeyItem(event, cell.next.agents, contact)));
         return item;
       });
-    const previous = next.journey?.contactId === journey.contactId ? next.journey : null;
+    const previous = cell.next.journey?.contactId === journey.contactId ? cell.next.journey : null;
     const hasOlder = journey.olderCursor !== null;
     if (previous && previous.status === journey.status && previous.hasOlder === hasOlder && sameArray(previous.items, items)) return;
     write().journey = { contactId: journey.contactId, status: journey.status, items: previous && sameArray(previous.items, items) ? previous.items : items, hasOlder };
@@ -448,32 +330,11 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   }
 
   // ---- counts --------------------------------------------------------------------------
-  // The tab counts come from the source's count query. Events only say what a conversation is
-  // now, not what it was in views never loaded, so instead of guessing deltas the store
-  // re-reads the counts after each burst of moves: one read in flight, one more queued.
-  let countsWanted = 0;
-  let countsRunning = false;
-  function refreshCounts(): void {
-    countsWanted += 1;
-    if (countsRunning || closed) return;
-    countsRunning = true;
-    queueMicrotask(() => void runCounts());
-  }
-  async function runCounts(): Promise<void> {
-    const asked = countsWanted;
-    try {
-      const counts = await source.counts(viewerId);
-      if (!closed) batch(() => (write().counts = counts));
-    } catch {
-      // Counts are a convenience: the next move re-reads them.
-    } finally {
-      countsRunning = false;
-      if (countsWanted !== asked && !closed) {
-        countsRunning = true;
-        queueMicrotask(() => void runCounts());
-      }
-    }
-  }
+  const counts = countsRefresher(
+    () => source.counts(viewerId),
+    (c) => batch(() => (write().counts = c)),
+  );
+  const refreshCounts = counts.refresh;
 
   // ---- events ----------------------------------------------------------------------------
   function applyEvent(event: LiveChatEvent): void {
@@ -523,7 +384,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     if (closed) return;
     switch (signal.kind) {
       case 'status':
-        if (next.connection !== signal.status) batch(() => (write().connection = signal.status));
+        if (cell.next.connection !== signal.status) batch(() => (write().connection = signal.status));
         return;
       case 'reset':
         void reload();
@@ -551,13 +412,13 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
           return;
         }
         batch(() => {
-          const wasHidden = next.open?.status === 'hidden';
+          const wasHidden = cell.next.open?.status === 'hidden';
           applyEvent(signal.event);
           if (open && signal.event.conversation?.id === open.id) {
             refreshProfile();
             refreshJourney();
             // Visible again (resolved, released, handed to me): read what was kept from us.
-            if (wasHidden && next.open?.status !== 'hidden') void loadOpen(open.id);
+            if (wasHidden && cell.next.open?.status !== 'hidden') void loadOpen(open.id);
           }
         });
         return;
@@ -596,7 +457,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
         if (mine !== epoch || closed) return;
         batch(() => {
           patchTab(view, { status: 'failed' });
-          pushNotice(noticeOf(++noticeId, error, 'load', null, next.agents));
+          pushNotice(noticeOf(++noticeId, error, 'load', null, cell.next.agents));
         });
       } finally {
         if (tab.inFlight === work) tab.inFlight = null;
@@ -623,7 +484,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     } catch (error) {
       if (journey !== model || closed) return;
       if (!older) model.status = 'failed';
-      batch(() => pushNotice(noticeOf(++noticeId, error, 'load', null, next.agents)));
+      batch(() => pushNotice(noticeOf(++noticeId, error, 'load', null, cell.next.agents)));
     } finally {
       model.loadingOlder = false;
     }
@@ -657,7 +518,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       model.status = 'failed';
       batch(() => {
         refreshOpen();
-        pushNotice(noticeOf(++noticeId, error, 'load', id, next.agents));
+        pushNotice(noticeOf(++noticeId, error, 'load', id, cell.next.agents));
       });
       return;
     }
@@ -685,13 +546,9 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
 
   async function reload(): Promise<void> {
     epoch += 1;
-    const shown = inboxViews.filter((v) => tabModels[v].loaded || tabModels[v].inFlight || v === next.tab);
+    const shown = inboxViews.filter((v) => tabModels[v].loaded || tabModels[v].inFlight || v === cell.next.tab);
     // Forget every record (the rows stay on screen until their tab's first page is read again).
-    conversations.clear();
-    contacts.clear();
-    lastMessages.clear();
-    byContact.clear();
-    tombstones.clear();
+    records.clear();
     summaries.clear();
     for (const view of inboxViews) Object.assign(tabModels[view], { loaded: false, boundary: null, cursor: null, inFlight: null });
     refreshCounts();
@@ -700,7 +557,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
 
   // ---- actions ---------------------------------------------------------------------------
   function pushNotice(notice: InboxNotice): void {
-    write().notices = [...next.notices.slice(-4), notice];
+    write().notices = [...cell.next.notices.slice(-4), notice];
   }
 
   function conversationTarget(id: string | undefined): string {
@@ -738,7 +595,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       });
       return { ok: true };
     } catch (error) {
-      const notice = noticeOf(++noticeId, error, input.action, input.conversationId, next.agents);
+      const notice = noticeOf(++noticeId, error, input.action, input.conversationId, cell.next.agents);
       batch(() => {
         lift();
         input.refresh();
@@ -746,15 +603,6 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       });
       return { ok: false, error: notice };
     }
-  }
-
-  function layer<T>(map: Map<string, Overlay<T>[]>, id: string, overlay: Overlay<T>): () => void {
-    map.set(id, [...(map.get(id) ?? []), overlay]);
-    return () => {
-      const rest = (map.get(id) ?? []).filter((x) => x !== overlay);
-      if (rest.length > 0) map.set(id, rest);
-      else map.delete(id);
-    };
   }
 
   function conversationAction(
@@ -810,13 +658,13 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
         for (const event of early.splice(0)) applyEvent(event);
       });
       refreshCounts();
-      await loadPage(next.tab, false);
+      await loadPage(cell.next.tab, false);
       if (!closed) batch(() => (write().status = 'ready'));
     } catch (error) {
       if (closed) return;
       batch(() => {
         write().status = 'failed';
-        pushNotice(noticeOf(++noticeId, error, 'load', null, next.agents));
+        pushNotice(noticeOf(++noticeId, error, 'load', null, cell.next.agents));
       });
     }
   })();
@@ -827,16 +675,12 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   };
 
   return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    getSnapshot: () => state,
+    subscribe: cell.subscribe,
+    getSnapshot: () => cell.state,
     ready,
     close() {
       closed = true;
+      counts.stop();
       unsubscribe?.();
       if (windowTimer !== null) clock.clearTimeout(windowTimer);
       windowTimer = null;
@@ -845,11 +689,11 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
     async showTab(view) {
       const tab = parseInput(viewSchema, view, 'view');
       await requireSession();
-      if (next.tab !== tab) batch(() => (write().tab = tab));
+      if (cell.next.tab !== tab) batch(() => (write().tab = tab));
       if (!tabModels[tab].loaded) await loadPage(tab, false);
     },
     async loadMore(view) {
-      const tab = view === undefined ? next.tab : parseInput(viewSchema, view, 'view');
+      const tab = view === undefined ? cell.next.tab : parseInput(viewSchema, view, 'view');
       await requireSession();
       await loadPage(tab, true);
     },
@@ -883,7 +727,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
           refreshOpen();
         });
       } catch (error) {
-        batch(() => pushNotice(noticeOf(++noticeId, error, 'load', model.id, next.agents)));
+        batch(() => pushNotice(noticeOf(++noticeId, error, 'load', model.id, cell.next.agents)));
       } finally {
         model.loadingOlder = false;
       }
@@ -893,7 +737,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
       if (journey) await loadJourney(journey.contactId, true);
     },
     dismissNotice(id) {
-      if (next.notices.some((n) => n.id === id)) batch(() => (write().notices = next.notices.filter((n) => n.id !== id)));
+      if (cell.next.notices.some((n) => n.id === id)) batch(() => (write().notices = cell.next.notices.filter((n) => n.id !== id)));
     },
 
     async intervene(conversationId) {

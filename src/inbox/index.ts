@@ -2,7 +2,8 @@
 // an engine in the same process and for the example server over HTTP. Browser-safe: nothing
 // here imports Node built-ins or the engine's runtime (the lifecycle machine stays server-side).
 
-export { createInboxStore, type ActionResult, type InboxStore } from './create-inbox-store.js';
+export { createInboxStore } from './create-inbox-store.js';
+export type { ActionResult, InboxStore } from './inbox-store.js';
 export { inboxStoreOptionsSchema, type InboxStoreOptions } from './inputs.js';
 export { inProcessSource, type InProcessSourceOptions } from './in-process-source.js';
 export {

@@ -1,6 +1,6 @@
 import { LiveChatError } from '../errors.js';
 import type { Agent } from '../model/agent.js';
-import type { InboxNotice, PendingAction } from './state.js';
+import type { InboxNotice } from './state.js';
 
 /**
  * Turns an action's failure into what the viewer reads: the engine's code and details kept for
@@ -34,6 +34,3 @@ export function noticeOf(
   return { id, code: error.code, message, action, conversationId, details: error.details };
 }
 
-/** Whether an action concerns a conversation (the rest concern a contact). */
-export const isConversationAction = (action: PendingAction): boolean =>
-  action === 'intervene' || action === 'reply' || action === 'transfer' || action === 'release' || action === 'resolve';

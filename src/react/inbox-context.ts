@@ -1,6 +1,6 @@
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { LiveChatError } from '../errors.js';
-import type { InboxStore } from '../inbox/create-inbox-store.js';
+import type { InboxStore } from '../inbox/inbox-store.js';
 
 const InboxContext = createContext<InboxStore | null>(null);
 

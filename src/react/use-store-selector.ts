@@ -1,5 +1,5 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import type { InboxStore } from '../inbox/create-inbox-store.js';
+import type { InboxStore } from '../inbox/inbox-store.js';
 import type { InboxState } from '../inbox/state.js';
 
 /**
