@@ -1,10 +1,11 @@
 // The live chat inbox of a small shop on WhatsApp, told in the terminal: the seed's story from a
 // customer's first message to History and back. Run it with `npm run demo`.
 //
-// Everything is real engine code on the embedded memory store; time comes from a manual clock
-// and ids from a counter, so every run prints exactly the same.
+// Everything is real engine code on the embedded default store (PGlite on `.data/demo`); time
+// comes from a manual clock and ids from a counter. The data survives: a second run starts the
+// next morning of the story's calendar and finds the first run's conversations in History.
 
-import { createLiveChat, keywordBot, memoryTransport, type IdGenerator } from '../../src/index.js';
+import { createLiveChat, keywordBot, memoryTransport, type IdGenerator, type Store } from '../../src/index.js';
 import { manualClock } from '../../src/testing/index.js';
 import {
   customerSays,
@@ -18,26 +19,45 @@ import {
   say,
   scene,
 } from './show.js';
-import { createDemoStore } from './store.js';
+import { createDemoStore, demoDataDir } from './store.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Short readable ids (`conv_0003`). Fine for one process; the default ids are for real use. */
-const countingIds = (): IdGenerator => {
+/** Short readable ids (`conv_0302_0003`), unique per demo day; the default ids are for real use. */
+const countingIds = (day: string): IdGenerator => {
   let n = 0;
-  return (prefix) => `${prefix}_${String(++n).padStart(4, '0')}`;
+  return (prefix) => `${prefix}_${day}_${String(++n).padStart(4, '0')}`;
 };
 
+const FIRST_MORNING = Date.parse('2026-03-02T09:00:00.000Z');
+const DAY = 24 * 60 * 60_000;
+
+/**
+ * The morning this run starts: the story's first, or the first 09:00 a full day after the latest
+ * stored activity, so yesterday's open chat has gone to History by then.
+ */
+async function demoMorning(store: Store): Promise<{ start: number; earlier: boolean }> {
+  let latest = 0;
+  for (const state of ['active', 'requested', 'intervened', 'resolved', 'history'] as const) {
+    const [newest] = (await store.listConversations({ state, limit: 1 })).items;
+    if (newest) latest = Math.max(latest, Date.parse(newest.lastActivityAt));
+  }
+  if (latest === 0) return { start: FIRST_MORNING, earlier: false };
+  return { start: FIRST_MORNING + Math.ceil((latest + DAY - FIRST_MORNING) / DAY) * DAY, earlier: true };
+}
+
 async function main(): Promise<void> {
-  const clock = manualClock('2026-03-02T09:00:00.000Z');
   const transport = memoryTransport();
   const store = await createDemoStore();
+  const { start, earlier } = await demoMorning(store);
+  const clock = manualClock(start);
+  const day = clock.now().toISOString().slice(5, 10).replace('-', '');
   const chat = createLiveChat({
     store,
     transport,
     clock,
-    ids: countingIds(),
+    ids: countingIds(day),
     bot: keywordBot({
       greeting: "Hi! I'm the Acme bot. Ask me about prices or delivery, or type 'agent' for a person.",
       rules: [
@@ -51,18 +71,24 @@ async function main(): Promise<void> {
   });
   chat.on('conversation.intervened', (event) => say(`(event conversation.intervened: ${event.conversation?.assignee} owns ${event.conversation?.id})`));
 
-  console.log('livechat-engine demo: the WhatsApp live chat inbox of Acme, on the embedded memory store');
+  console.log(`livechat-engine demo: the WhatsApp live chat inbox of Acme, on the embedded store (PGlite in ${demoDataDir})`);
   console.log('(bot: keywordBot; transport: memoryTransport, which keeps what it "sent"; clock: manualClock)');
 
   await chat.agents.upsert({ id: 'asha', name: 'Asha', role: 'agent' });
   await chat.agents.upsert({ id: 'bruno', name: 'Bruno', role: 'agent' });
   names.set('asha', 'Asha').set('bruno', 'Bruno').set('customer', 'Priya');
   const priya = { channel: 'whatsapp', from: '+919820000001', profile: { name: 'Priya Sharma' } };
+  if (earlier) {
+    scene(clock.now(), 'The store remembers earlier runs');
+    const { archived } = await chat.sweep();
+    say(`${demoDataDir} holds what earlier runs did; overnight the sweep moved ${archived} open chat${archived === 1 ? '' : 's'} to History:`);
+    await printInbox(chat, 'as every agent sees it, before anyone writes today');
+  }
   let wamid = 0;
   const write = async (text: string) => {
     customerSays(text);
     const sentBefore = transport.sent.length;
-    const result = await chat.receive({ ...priya, externalId: `wamid.${++wamid}`, content: { type: 'text', text } });
+    const result = await chat.receive({ ...priya, externalId: `wamid.d${day}.${++wamid}`, content: { type: 'text', text } });
     await chat.idle(); // the bot's replies go out through the outbox after the commit
     await printSent(chat, transport.sent, sentBefore);
     return result;
@@ -71,7 +97,9 @@ async function main(): Promise<void> {
   scene(clock.now(), 'A customer writes; the bot answers');
   const first = await write('Hi! How much is the Pro plan?');
   const id = first.conversation.id;
-  say(`New contact ${first.contact.id}, conversation ${id}: ${first.conversation.state}.`);
+  const returning = first.contact.firstSeenAt < first.conversation.openedAt;
+  const opened = first.conversation.openedAt === clock.now().toISOString() ? 'new conversation' : 'conversation';
+  say(`${returning ? `Returning contact ${first.contact.id} (first seen ${first.contact.firstSeenAt.slice(0, 10)})` : `New contact ${first.contact.id}`}, ${opened} ${id}: ${first.conversation.state}.`);
   await printInbox(chat, 'as every agent sees it');
 
   clock.advance(2 * MINUTE);
@@ -156,6 +184,7 @@ async function main(): Promise<void> {
   await chat.idle();
   await store.close?.();
   console.log(`\nDone: ${transport.sent.length} messages sent, ${wamid} received, every step through the public API.`);
+  console.log(`The data stays in ${demoDataDir}: run \`npm run demo\` again for the next day (DEMO_DATA_DIR=memory:// forgets it).`);
 }
 
 await main();

@@ -149,7 +149,9 @@ function detail(event: JourneyEvent, messages: Map<string, Message>): string {
 
 /** The customer journey as a table: time, actor, event, details. */
 export async function printJourney(chat: LiveChat, contact: Contact): Promise<void> {
-  const journey = await chat.journey(contact.id, { limit: 200 });
+  // The latest entries, oldest first: after several runs the whole journey is long.
+  const latest = await chat.journey(contact.id, { limit: 80, order: 'desc' });
+  const journey = { items: [...latest.items].reverse() };
   const messages = new Map<string, Message>();
   for (const id of new Set(journey.items.map((e) => e.conversationId).filter((id) => id !== null))) {
     for (const m of (await chat.messages(id, { limit: 200 })).items) messages.set(m.id, m);

@@ -149,6 +149,8 @@ async function main(): Promise<void> {
     WHATSAPP_API_BASE_URL: graph.url,
     PORT: '0',
     AGENTS: 'asha:Asha Rao:agent,sam:Sam Admin:admin',
+    // A throwaway run: the simulated customers' message ids are fixed, so start empty.
+    DATA_DIR: 'memory://',
   });
   const server = await startServer(config);
   graph.deliverTo(`${server.url}/webhook`);

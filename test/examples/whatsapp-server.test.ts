@@ -19,6 +19,8 @@ const env = (graphUrl: string) => ({
   WHATSAPP_API_BASE_URL: graphUrl,
   PORT: '0',
   AGENTS: 'asha:Asha Rao,bo:Bo Chen,sam:Sam Admin:admin',
+  // Each run starts empty: the simulation's message ids are fixed.
+  DATA_DIR: 'memory://',
 });
 
 /** A minimal server-sent events reader over fetch: frames as `{ id, data }`. */
