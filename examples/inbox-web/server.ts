@@ -27,6 +27,10 @@ export interface InboxServerOptions {
   host?: string;
   /** `id:Name[:role],...` as the WhatsApp server's AGENTS variable. */
   agents?: string;
+  /** Where the embedded store (PGlite) keeps its files; `memory://` (the default) keeps nothing. */
+  dataDir?: string;
+  /** A PostgreSQL server to use instead of the embedded store. */
+  databaseUrl?: string;
   /** The built page to serve, or `null` for the API only. */
   staticDir?: string | null;
   logger?: Logger;
@@ -54,8 +58,8 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     PORT: String(options.port ?? 0),
     HOST: options.host ?? '127.0.0.1',
     AGENTS: options.agents ?? 'asha:Asha Rao,bo:Bo Chen,sam:Sam Okafor:admin',
-    ...(process.env['DATA_DIR'] ? { DATA_DIR: process.env['DATA_DIR'] } : {}),
-    ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
+    DATA_DIR: options.dataDir ?? 'memory://',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   });
   const app = await createApp(config, options.logger ? { logger: options.logger } : {});
   const api = inboxRoutes({ chat: app.chat, stream: app.stream, catalogs: { tagCatalog, attributeFields, templates } }, app.handle);

@@ -2,12 +2,20 @@ import { buildPage } from './build-page.js';
 import { startInboxServer } from './server.js';
 
 // `npm start`: builds the Live Chat page, starts the WhatsApp example server with it (embedded
-// store, fake Graph API, everything on loopback), and keeps a few simulated customers talking.
+// PGlite store in .data/livechat, fake Graph API, everything on loopback), and keeps a few
+// simulated customers talking.
 
 const port = Number(process.env['PORT'] ?? 3000);
 console.log('Building the Live Chat page…');
 await buildPage();
-const server = await startInboxServer({ port, host: process.env['HOST'] ?? '127.0.0.1' });
+// The embedded store by default (PGlite on a directory: the chats survive a restart), or the
+// PostgreSQL server DATABASE_URL names.
+const server = await startInboxServer({
+  port,
+  host: process.env['HOST'] ?? '127.0.0.1',
+  dataDir: process.env['DATA_DIR'] ?? '.data/livechat',
+  ...(process.env['DATABASE_URL'] ? { databaseUrl: process.env['DATABASE_URL'] } : {}),
+});
 await server.customers.greet();
 server.customers.start(Number(process.env['CUSTOMER_EVERY_MS'] ?? 8000));
 
