@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import type { Contact, Conversation, LiveChatEvent, Message } from '../../../src/index.js';
 import { createInboxStore, type InboxItem, type InboxSource, type SourceSignal } from '../../../src/inbox/index.js';
+import { num, ratio, section, type SummaryRow } from '../report.js';
 
 // The inbox store's figures, for `npm run bench`:
 // 1. What one engine event costs the store with 10k conversations loaded (events applied per
@@ -11,17 +12,10 @@ import { createInboxStore, type InboxItem, type InboxSource, type SourceSignal }
 // 2. What a browser downloads: gzip size of the `livechat-engine/inbox` bundle, of the React
 //    bindings, and of the core entry with and without xstate counted.
 
-/** One line of the closing summary (the shape test/bench/report.ts prints). */
-export interface SummaryRow {
-  bench: string;
-  metric: string;
-  value: string;
-  target?: string;
-  verdict?: 'PASS' | 'MISS';
-}
-
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// BENCH_SCALE shrinks the number of events for a quick look (the 10k loaded stays 10k).
+const scale = Number(process.env['BENCH_SCALE'] ?? 1);
+const events = (n: number) => Math.max(100, Math.round(n * scale));
 const kb = (bytes: number) => `${num(bytes / 1024, 1)} kB`;
 
 // ---- 1. update cost ------------------------------------------------------------------------
@@ -179,21 +173,21 @@ function shares(metafile: Metafile): Array<[string, number]> {
 
 /** Runs both benchmarks, prints their tables, and returns the summary rows. */
 export async function main(): Promise<SummaryRow[]> {
-  console.log('\n== inbox store: applying engine events (message received on a random loaded conversation) ==');
+  section('inbox store: applying engine events (a message on a random loaded conversation)');
   // Warm the JIT on a small run first, so the first measured size does not pay for it.
-  await storeRun(1_000, 5_000);
-  const small = await storeRun(100, 20_000);
-  const large = await storeRun(10_000, 20_000);
-  const naive = naiveRun(10_000, 300);
+  await storeRun(1_000, events(5_000));
+  const small = await storeRun(100, events(20_000));
+  const large = await storeRun(10_000, events(20_000));
+  const naive = naiveRun(10_000, events(300));
   const rows = [
     ['inbox store, 100 loaded', small.perSecond, '1.00x'],
-    ['inbox store, 10k loaded', large.perSecond, `${num(large.perSecond / small.perSecond, 2)}x of 100`],
+    ['inbox store, 10k loaded', large.perSecond, `${ratio(large.perSecond / small.perSecond)} of 100`],
     ['naive rebuild + sort, 10k', naive, `${num(naive / large.perSecond, 3)}x of the store`],
   ] as const;
   for (const [name, rate, ratio] of rows) console.log(`  ${name.padEnd(28)} ${num(rate).padStart(10)} events/s   ${ratio}`);
   console.log(`  (loading 10k rows in pages of 500 took ${num(large.loadMs)} ms)`);
 
-  console.log('\n== browser bundles (esbuild, minified ESM, gzip -9) ==');
+  section('inbox: browser bundles (esbuild, minified ESM, gzip -9)');
   const inbox = await bundle('src/inbox/index.ts');
   const react = await bundle('src/react/index.ts', ['react']);
   const core = await bundle('src/index.ts');
@@ -210,8 +204,8 @@ export async function main(): Promise<SummaryRow[]> {
 
   return [
     { bench: 'inbox', metric: 'events applied/s, 10k conversations loaded', value: `${num(large.perSecond)}/s` },
-    { bench: 'inbox', metric: 'cost growth 100 -> 10k loaded (events/s ratio)', value: `${num(large.perSecond / small.perSecond, 2)}x` },
-    { bench: 'inbox', metric: 'store vs naive rebuild at 10k (events/s ratio)', value: `${num(large.perSecond / naive, 0)}x` },
+    { bench: 'inbox', metric: 'events/s at 10k loaded / at 100 loaded', value: ratio(large.perSecond / small.perSecond) },
+    { bench: 'inbox', metric: 'events/s, store / naive rebuild, 10k loaded', value: ratio(large.perSecond / naive) },
     { bench: 'inbox', metric: 'gzip livechat-engine/inbox', value: kb(inbox.gzip) },
     { bench: 'inbox', metric: 'gzip livechat-engine/react (react external)', value: kb(react.gzip) },
     { bench: 'inbox', metric: 'gzip core, with / without xstate', value: `${kb(core.gzip)} / ${kb(coreNoXstate.gzip)}` },
