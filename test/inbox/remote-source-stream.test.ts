@@ -135,4 +135,21 @@ describe('remoteSource stream', () => {
     expect(error).toMatchObject({ code: 'ALREADY_INTERVENED', details: { owner: 'bo', status: 409 } });
     expect(await source.conversation('conv_x', { viewer: 'asha', limit: 5 }).catch((e: unknown) => e)).toBeInstanceOf(LiveChatError);
   });
+
+  it('reads the session from /api/me and /api/agents on a server without the session route', async () => {
+    const agent = { id: 'asha', name: 'Asha Rao', role: 'agent' };
+    const routes: Record<string, () => Response> = {
+      '/api/session': () => Response.json({ error: { code: 'NOT_FOUND', message: 'No route /api/session.' } }, { status: 404 }),
+      '/api/me': () => Response.json(agent),
+      '/api/agents': () => Response.json({ items: [agent] }),
+    };
+    const seen: Array<string | null> = [];
+    const fetch = async (url: string | URL | Request, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers).get('x-agent-id'));
+      return routes[new URL(String(url)).pathname]!();
+    };
+    const source = remoteSource({ baseUrl: 'http://bare.test', fetch: fetch as never, EventSource: ScriptedEventSource });
+    expect(await source.session('asha')).toEqual({ viewer: agent, agents: [agent], adminsSeeAll: true, replyWindow: { hours: 24 }, tagCatalog: [], attributeFields: [], templates: [] });
+    expect(seen).toEqual(['asha', 'asha', 'asha']);
+  });
 });
