@@ -7,6 +7,8 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'postgres/index': 'src/adapters/postgres/index.ts',
     'whatsapp/index': 'src/adapters/whatsapp/index.ts',
+    'inbox/index': 'src/inbox/index.ts',
+    'react/index': 'src/react/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
@@ -16,5 +18,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
-  external: ['vitest', 'pg', '@electric-sql/pglite'],
+  external: ['vitest', 'react', 'pg', '@electric-sql/pglite'],
 });

@@ -69,13 +69,18 @@ export class LiveChatError extends Error {
   }
 }
 
+/** A schema of zod or of zod/mini (the browser entries use the lighter one). */
+type SafeParser = z.core.$ZodType & {
+  safeParse(input: unknown): { success: true; data: unknown } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+};
+
 /**
  * Parses `input` with `schema`, or throws `INVALID_INPUT` naming the first offending path.
  * @internal
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+export function parseInput<S extends SafeParser>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.output<S>;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
   const where = path.length > 0 ? `${what}.${path.map(String).join('.')}` : what;

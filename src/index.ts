@@ -26,6 +26,7 @@ export {
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
+export type { InboxCounts } from './engine/queries.js';
 // Input schemas are exported so that a REST layer or a queue consumer can validate with
 // exactly the rules the engine applies.
 export {

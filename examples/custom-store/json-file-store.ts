@@ -201,6 +201,9 @@ export function jsonFileStore(path: string): Store {
         .reverse();
       return paginate(matching, (c) => c.lastActivityAt, query, (key, cursor) => key < cursor);
     },
+    async countConversations(query) {
+      return Object.values(state.conversations).filter((c) => c.state === query.state && (query.assignee === undefined || c.assignee === query.assignee)).length;
+    },
     async listDue({ now, limit }) {
       return Object.values(state.conversations)
         .filter((c) => c.state !== 'history' && c.historyDueAt <= now)

@@ -119,6 +119,8 @@ export interface LiveChat {
   messages(conversationId: string, options?: MessagesQuery): Promise<Page<Message>>;
   /** A page of an inbox view, newest activity first. */
   inbox(query: InboxQuery): Promise<Page<Conversation>>;
+  /** How many conversations each inbox view holds for `viewer` (the tab counts). */
+  counts(options?: ViewerOptions): Promise<queries.InboxCounts>;
   /** A contact, or `null`. */
   contact(contactId: string): Promise<Contact | null>;
   /** A page of a contact's customer journey (oldest first unless `order: 'desc'`). */
@@ -307,6 +309,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     conversation: (id, opts) => queries.getConversation(ctx, id, opts),
     messages: (id, opts) => queries.listMessages(ctx, id, opts),
     inbox: (query) => queries.inbox(ctx, query),
+    counts: (opts) => queries.counts(ctx, opts),
     contact: (id) => queries.getContact(ctx, id),
     journey: (id, opts) => queries.listJourney(ctx, id, opts),
     attributes: {

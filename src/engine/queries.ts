@@ -2,7 +2,7 @@ import { LiveChatError, parseInput } from '../errors.js';
 import { idSchema, type Actor } from '../model/actor.js';
 import type { Agent } from '../model/agent.js';
 import type { Contact } from '../model/contact.js';
-import type { Conversation } from '../model/conversation.js';
+import { conversationStateSchema, type Conversation, type ConversationState } from '../model/conversation.js';
 import type { JourneyEvent } from '../model/journey.js';
 import type { Message } from '../model/message.js';
 import type { Page } from '../ports/store.js';
@@ -68,6 +68,24 @@ export async function inbox(ctx: EngineContext, options: InboxQuery): Promise<Pa
     cursor: query.cursor ?? null,
     limit: query.limit,
   });
+}
+
+/**
+ * How many conversations each inbox view holds, as `viewer` sees them (the tab counts).
+ * @public
+ */
+export type InboxCounts = Record<ConversationState, number>;
+
+/** The tab counts for `viewer`, with the same visibility rule as {@link inbox}. */
+export async function counts(ctx: EngineContext, options?: ViewerOptions): Promise<InboxCounts> {
+  const { viewer } = parseInput(viewerOptionsSchema, options, 'options');
+  const agent = await viewerOf(ctx, viewer);
+  const ownOnly = agent !== null && !(agent.role === 'admin' && ctx.policy.adminsSeeAll);
+  const views = conversationStateSchema.options;
+  const values = await Promise.all(
+    views.map((state) => ctx.store.countConversations({ state, ...(ownOnly && state === 'intervened' ? { assignee: agent.id } : {}) })),
+  );
+  return Object.fromEntries(views.map((state, i) => [state, values[i]!])) as InboxCounts;
 }
 
 export async function getContact(ctx: EngineContext, id: string): Promise<Contact | null> {

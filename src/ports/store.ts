@@ -291,6 +291,11 @@ export interface Store {
   findOpenConversation(contactId: string): Promise<Conversation | null>;
   /** One page of conversations in a state; see {@link ConversationQuery}. */
   listConversations(query: ConversationQuery): Promise<Page<Conversation>>;
+  /**
+   * How many conversations are in `state` (only `assignee`'s when given): the inbox's tab
+   * counts. Answered from an index or a maintained counter, not by reading the records.
+   */
+  countConversations(query: Pick<ConversationQuery, 'state' | 'assignee'>): Promise<number>;
   /** Open conversations with `historyDueAt <= now`, soonest first, at most `limit`. */
   listDue(query: { now: string; limit: number }): Promise<Conversation[]>;
   /**

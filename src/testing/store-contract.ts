@@ -332,6 +332,24 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect((await store.listConversations({ state: 'requested', limit: 10 })).items.map((c) => c.id)).toEqual([conv.id]);
       });
 
+      it('counts conversations per state and per assignee as they move', async () => {
+        const one = await seed(store, { state: 'intervened', assignee: 'asha' });
+        await seed(store, { state: 'intervened', assignee: 'bo' });
+        await seed(store, { state: 'active' });
+        await seed(store, { state: 'active' });
+        const count = (state: ConversationState, assignee?: string) => store.countConversations({ state, ...(assignee === undefined ? {} : { assignee }) });
+        expect([await count('active'), await count('intervened'), await count('intervened', 'asha'), await count('intervened', 'cy'), await count('history')]).toEqual([2, 2, 1, 0, 0]);
+        // A transfer moves the count between assignees; a resolve moves it between states.
+        const transferred = { ...one.conversation, assignee: 'bo', version: 2 };
+        expect(await store.commit({ conversations: [{ record: transferred, expectedVersion: 1 }] })).toEqual({ ok: true });
+        expect([await count('intervened', 'asha'), await count('intervened', 'bo')]).toEqual([0, 2]);
+        await store.commit({ conversations: [{ record: { ...transferred, state: 'resolved', assignee: null, version: 3 }, expectedVersion: 2 }] });
+        expect([await count('intervened'), await count('intervened', 'bo'), await count('resolved')]).toEqual([1, 1, 1]);
+        // A refused commit changes no count.
+        await store.commit({ conversations: [{ record: { ...transferred, state: 'history', version: 9 }, expectedVersion: 2 }] });
+        expect([await count('resolved'), await count('history')]).toEqual([1, 0]);
+      });
+
       it('lists only open conversations that are due, soonest first', async () => {
         const a = await seed(store, { historyDueAt: t(30) });
         const b = await seed(store, { historyDueAt: t(10) });

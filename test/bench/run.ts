@@ -8,6 +8,7 @@ const modules: Array<[name: string, load: () => Promise<{ main: BenchMain }>]> =
   ['engine', () => import('./engine/main.js')],
   ['whatsapp', () => import('./whatsapp/webhook.bench.js')],
   ['postgres', () => import('./postgres/main.js')],
+  ['inbox', () => import('./inbox/inbox.bench.js')],
 ];
 
 const started = performance.now();

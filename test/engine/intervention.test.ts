@@ -93,6 +93,21 @@ describe('visibility', () => {
     expect((await chat.inbox({ view: 'resolved', viewer: 'bo' })).items.map((c) => c.id)).toEqual([conversation.id]);
   });
 
+  it('counts each view as the viewer sees it', async () => {
+    const { chat, say } = await setup();
+    const a = await say('help', '+15550001');
+    const b = await say('agent please', '+15550002');
+    await say('hello', '+15550003');
+    await chat.intervene(a.conversation.id, { agentId: 'asha' });
+    await chat.intervene(b.conversation.id, { agentId: 'bo' });
+    await chat.resolve(b.conversation.id, { agentId: 'bo' });
+    expect(await chat.counts({ viewer: 'asha' })).toEqual({ active: 1, requested: 0, intervened: 1, resolved: 1, history: 0 });
+    expect(await chat.counts({ viewer: 'bo' })).toEqual({ active: 1, requested: 0, intervened: 0, resolved: 1, history: 0 });
+    expect((await chat.counts({ viewer: 'root' })).intervened).toBe(1);
+    expect(await chat.counts()).toEqual(await chat.counts({ viewer: 'root' }));
+    expect(await errorOf(() => chat.counts({ viewer: 'ghost' }))).toMatchObject({ code: 'UNKNOWN_AGENT' });
+  });
+
   it('pages the inbox newest activity first', async () => {
     const { chat, say, clock } = await setup();
     const ids: string[] = [];

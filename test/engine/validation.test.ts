@@ -28,6 +28,7 @@ describe('bad input', () => {
     ['status that goes backwards to pending', (e) => e.chat.updateStatus({ channel: 'whatsapp', externalId: 'x', status: 'pending' } as never), ['status']],
     ['inbox of an unknown view', (e) => e.chat.inbox({ view: 'archive' } as never), ['view']],
     ['inbox with a huge page', (e) => e.chat.inbox({ view: 'active', limit: 100_000 }), ['limit']],
+    ['counts with a numeric viewer', (e) => e.chat.counts({ viewer: 7 } as never), ['viewer']],
     ['messages with a bad order', (e) => e.chat.messages(e.id, { order: 'sideways' } as never), ['order']],
     ['journey with a negative limit', (e) => e.chat.journey(e.contactId, { limit: -1 }), ['limit']],
     ['attributes with an object value', (e) => e.chat.contacts.setAttributes(e.contactId, { address: { street: 'x' } } as never), ['address']],

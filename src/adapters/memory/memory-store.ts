@@ -111,6 +111,16 @@ export function memoryStore(): Store {
   const campaigns = new Map<string, Campaign>();
   const campaignsByCreation = new SortedKeys();
 
+  // Conversations per (state, assignee), so a tab count with an assignee filter costs nothing.
+  const assigned = new Map<string, number>();
+  const countAssigned = (c: Conversation, by: number) => {
+    if (c.assignee === null) return;
+    const key = pairKey(c.state, c.assignee);
+    const n = (assigned.get(key) ?? 0) + by;
+    if (n === 0) assigned.delete(key);
+    else assigned.set(key, n);
+  };
+
   const inboxKey = (c: Conversation) => sortKey(c.lastActivityAt, c.id);
   const inbox = (state: ConversationState) => {
     let keys = inboxByState.get(state);
@@ -222,10 +232,12 @@ export function memoryStore(): Store {
       const previous = conversations.get(record.id);
       if (previous) {
         inbox(previous.state).remove(inboxKey(previous));
+        countAssigned(previous, -1);
         if (openByContact.get(previous.contactId) === previous.id) openByContact.delete(previous.contactId);
       }
       conversations.set(record.id, deepFreeze(record));
       inbox(record.state).insert(inboxKey(record));
+      countAssigned(record, 1);
       if (record.state !== 'history') openByContact.set(record.contactId, record.id);
       const dueBefore = previous && previous.state !== 'history' ? sortKey(previous.historyDueAt, previous.id) : null;
       const dueAfter = record.state !== 'history' ? sortKey(record.historyDueAt, record.id) : null;
@@ -335,6 +347,9 @@ export function memoryStore(): Store {
       const page = more ? items.slice(0, query.limit) : items;
       const last = page[page.length - 1];
       return { items: page, nextCursor: more && last ? inboxKey(last) : null };
+    },
+    async countConversations({ state, assignee }) {
+      return assignee === undefined ? inbox(state).size : (assigned.get(pairKey(state, assignee)) ?? 0);
     },
     async listDue({ now, limit }) {
       // Keys are `${dueAt}\u0000${id}` with fixed-width times: due ones sort before `${now}\u0001`.

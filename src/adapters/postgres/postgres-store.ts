@@ -264,6 +264,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastActivityAt, last.id) : null };
     },
+    async countConversations({ state, assignee }) {
+      // Answered from conversations_inbox_idx (or the assignee index) by an index-only scan.
+      const { rows } = await q(
+        `select count(*)::int as n from ${s}.conversations where state = $1${assignee === undefined ? '' : ' and assignee = $2'}`,
+        assignee === undefined ? [state] : [state, assignee],
+      );
+      return Number(rows[0]!['n']);
+    },
     async listDue({ now, limit }) {
       const { rows } = await q(
         `select ${CONVERSATION_COLUMNS} from ${s}.conversations
