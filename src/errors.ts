@@ -15,6 +15,7 @@ export const errorCodes = {
   REPLY_WINDOW_CLOSED: 'The 24 h reply window is closed: only a template may be sent.',
   CONFLICT: 'The record kept changing under concurrent writers; the command was not applied.',
   UNKNOWN_TAG: 'The tag is not in the catalog.',
+  ALREADY_EXISTS: 'A record with this name already exists.',
   TRANSPORT_CONFIGURATION: 'The channel rejected our credentials or configuration.',
   CHANNEL_ERROR: 'The channel refused the request or could not be reached.',
   STORE_ERROR: 'The store failed.',

@@ -3,7 +3,26 @@
 
 export { createLiveChat, type LiveChat } from './engine/create-live-chat.js';
 export { defaultPolicy, type LiveChatOptions, type Policy } from './engine/options.js';
-export type { ChannelError, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { BroadcastEventType, ChannelError, LiveChatEvent, LiveChatEvents, LiveChatEventType } from './engine/events.js';
+export type { TagRenameResult } from './engine/commands/catalog.js';
+export type { ContactProfile, ProfileAttribute, ProfileFigures, ProfileTag } from './engine/commands/profile.js';
+export type { DurationFigures, LiveChatStats } from './engine/commands/stats.js';
+export {
+  adminByInputSchema,
+  attributeDefinitionInputSchema,
+  audienceInputSchema,
+  broadcastInputSchema,
+  cursorPageInputSchema,
+  statsInputSchema,
+  tagDefinitionInputSchema,
+  type AdminByInput,
+  type AttributeDefinitionInput,
+  type AudienceInput,
+  type BroadcastInput,
+  type CursorPageInput,
+  type StatsInput,
+  type TagDefinitionInput,
+} from './engine/profile-inputs.js';
 export type { ReceiveResult } from './engine/commands/receive.js';
 export type { ReplyResult } from './engine/commands/agent-actions.js';
 export type { StatusResult } from './engine/commands/update-status.js';
@@ -48,7 +67,24 @@ export { lifecycleStep, restoreSnapshot, type LifecycleSnapshot, type LifecycleS
 export {
   actorSchema,
   agentSchema,
+  attributeConditionSchema,
+  attributeDefinitionSchema,
+  attributeKeySchema,
+  attributeTypeSchema,
   attributeValueSchema,
+  attributeValueSchemaFor,
+  audienceFilterSchema,
+  campaignCountsSchema,
+  campaignSchema,
+  campaignStatusSchema,
+  emptyCampaignCounts,
+  isJourneyEvent,
+  matchesAttribute,
+  matchesContactFilter,
+  matchesTags,
+  tagDefinitionSchema,
+  tagNameSchema,
+  tagsFilterSchema,
   authorSchema,
   contactSchema,
   contentPreview,
@@ -67,7 +103,17 @@ export {
   tagSourceSchema,
   type Actor,
   type Agent,
+  type AttributeCondition,
+  type AttributeDefinition,
+  type AttributeType,
   type AttributeValue,
+  type AudienceFilter,
+  type Campaign,
+  type CampaignCounts,
+  type CampaignStatus,
+  type ContactFilter,
+  type TagDefinition,
+  type TagsFilter,
   type Author,
   type Contact,
   type Content,
@@ -75,6 +121,9 @@ export {
   type ConversationState,
   type DeliveryError,
   type JourneyEvent,
+  type JourneyEventDataMap,
+  type LifecycleEventData,
+  type TypedJourneyEvent,
   type JourneyEventType,
   type Message,
   type MessageStatus,
@@ -96,10 +145,14 @@ export {
   type TimerHandle,
 } from './ports/clock.js';
 export type {
+  CampaignIncrement,
   ChangeSet,
   CommitConflict,
   CommitResult,
   ConversationQuery,
+  CursorQuery,
+  EventQuery,
+  JourneyPageQuery,
   MessageUpdate,
   OutboxItem,
   Page,
@@ -108,7 +161,15 @@ export type {
   StoreCapabilities,
   VersionedWrite,
 } from './ports/store.js';
-export type { TagRule, TagRuleActions, TagRuleContext } from './ports/tag-rule.js';
+export type { AttributeChange, TagRule, TagRuleActions, TagRuleContext, TagRuleTrigger } from './ports/tag-rule.js';
+export { compileTagRule, compileTagRules } from './tags/compile-rule.js';
+export {
+  tagRuleConditionSchema,
+  tagRuleDefinitionSchema,
+  tagRuleTriggerSchema,
+  type TagRuleCondition,
+  type TagRuleDefinition,
+} from './tags/rule-language.js';
 export type { OutboundMessage, SendFailureKind, SendResult, Transport } from './ports/transport.js';
 
 export { memoryStore } from './adapters/memory/memory-store.js';
@@ -118,4 +179,13 @@ export {
   type MemoryTransportOptions,
   type SentMessage,
 } from './adapters/memory/memory-transport.js';
-export { keywordBot, keywordBotOptionsSchema, type KeywordBotOptions } from './bots/keyword-bot.js';
+export { AGENT_BUTTON_ID, keywordBot, keywordBotOptionsSchema, type KeywordBotOptions } from './bots/keyword-bot.js';
+export { productSuggestionsSchema, type ProductSuggestions } from './bots/product-suggestions.js';
+export {
+  httpBot,
+  httpBotOptionsSchema,
+  httpBotResponseSchema,
+  type HttpBotOptions,
+  type HttpBotRequest,
+  type HttpBotResponse,
+} from './bots/http-bot.js';

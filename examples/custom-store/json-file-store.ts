@@ -1,19 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 // In your project: `from 'livechat-engine'`.
-import type {
-  Agent,
-  ChangeSet,
-  CommitConflict,
-  CommitResult,
-  Contact,
-  Conversation,
-  JourneyEvent,
-  Message,
-  OutboxItem,
-  Page,
-  PageQuery,
-  Store,
+import {
+  matchesContactFilter,
+  type Agent,
+  type AttributeDefinition,
+  type Campaign,
+  type ChangeSet,
+  type CommitConflict,
+  type CommitResult,
+  type Contact,
+  type Conversation,
+  type JourneyEvent,
+  type Message,
+  type OutboxItem,
+  type Page,
+  type PageQuery,
+  type Store,
+  type TagDefinition,
 } from '../../src/index.js';
 
 /** Everything the store holds, as it is written to the file. */
@@ -24,9 +28,12 @@ interface State {
   journey: Record<string, JourneyEvent>;
   outbox: Record<string, OutboxItem>;
   agents: Record<string, Agent>;
+  attributeDefinitions: Record<string, AttributeDefinition>;
+  tagDefinitions: Record<string, TagDefinition>;
+  campaigns: Record<string, Campaign>;
 }
 
-const empty = (): State => ({ contacts: {}, conversations: {}, messages: {}, journey: {}, outbox: {}, agents: {} });
+const empty = (): State => ({ contacts: {}, conversations: {}, messages: {}, journey: {}, outbox: {}, agents: {}, attributeDefinitions: {}, tagDefinitions: {}, campaigns: {} });
 const refuse = (conflict: CommitConflict): CommitResult => ({ ok: false, conflict });
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -58,7 +65,8 @@ function timeline<T extends { id: string; at: string }>(items: T[], query: PageQ
  * file was replaced (write to a temporary file, then rename, so a crash never leaves half a file).
  */
 export function jsonFileStore(path: string): Store {
-  const state: State = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as State) : empty();
+  // Files written before the profile records existed lack their maps: start those empty.
+  const state: State = { ...empty(), ...(existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<State>) : {}) };
   let saving: Promise<void> = Promise.resolve();
   // Writes are chained, so the file always ends with the latest state.
   const save = () => {
@@ -116,6 +124,30 @@ export function jsonFileStore(path: string): Store {
     for (const o of changes.outboxInserts ?? []) if (state.outbox[o.id]) return refuse({ kind: 'unique', entity: 'outbox', id: o.id });
     for (const id of [...(changes.outboxUpdates ?? []).map((o) => o.id), ...(changes.outboxDeletes ?? [])])
       if (!state.outbox[id]) return refuse({ kind: 'version', entity: 'outbox', id });
+    // Catalogs and campaigns: `null` inserts (the key must be free), a number updates that version.
+    const stale = (current: { version: number } | undefined, expected: number | null) => (expected === null ? current !== undefined : current?.version !== expected);
+    const kind = (expected: number | null) => (expected === null ? 'unique' : 'version');
+    for (const { record, expectedVersion } of changes.attributeDefinitions ?? [])
+      if (stale(state.attributeDefinitions[record.key], expectedVersion)) return refuse({ kind: kind(expectedVersion), entity: 'attributeDefinition', id: record.key });
+    // Deletes apply first, so a name deleted here may be inserted again in the same change set.
+    const deleted = new Set<string>();
+    for (const { name, expectedVersion } of changes.tagDefinitionDeletes ?? []) {
+      if (deleted.has(name) || state.tagDefinitions[name]?.version !== expectedVersion) return refuse({ kind: 'version', entity: 'tagDefinition', id: name });
+      deleted.add(name);
+    }
+    const written = new Set<string>();
+    for (const { record, expectedVersion } of changes.tagDefinitions ?? []) {
+      const current = deleted.has(record.name) ? undefined : state.tagDefinitions[record.name];
+      if (written.has(record.name) || stale(current, expectedVersion)) return refuse({ kind: kind(expectedVersion), entity: 'tagDefinition', id: record.name });
+      written.add(record.name);
+    }
+    const campaigns = new Set<string>();
+    for (const { record, expectedVersion } of changes.campaigns ?? []) {
+      if (campaigns.has(record.id) || stale(state.campaigns[record.id], expectedVersion)) return refuse({ kind: kind(expectedVersion), entity: 'campaign', id: record.id });
+      campaigns.add(record.id);
+    }
+    for (const { id } of changes.campaignIncrements ?? [])
+      if (!state.campaigns[id] && !campaigns.has(id)) return refuse({ kind: 'version', entity: 'campaign', id });
     return { ok: true };
   }
 
@@ -131,6 +163,18 @@ export function jsonFileStore(path: string): Store {
     for (const o of changes.outboxInserts ?? []) state.outbox[o.id] = copy(o);
     for (const u of changes.outboxUpdates ?? []) state.outbox[u.id] = { ...state.outbox[u.id]!, ...copy(u), leaseUntil: null };
     for (const id of changes.outboxDeletes ?? []) delete state.outbox[id];
+    for (const { record } of changes.attributeDefinitions ?? []) state.attributeDefinitions[record.key] = copy(record);
+    for (const { name } of changes.tagDefinitionDeletes ?? []) delete state.tagDefinitions[name];
+    for (const { record } of changes.tagDefinitions ?? []) state.tagDefinitions[record.name] = copy(record);
+    for (const { record, expectedVersion } of changes.campaigns ?? []) {
+      const current = state.campaigns[record.id];
+      // Figures change only through increments: an update keeps the stored ones.
+      state.campaigns[record.id] = { ...copy(record), counts: expectedVersion !== null && current ? current.counts : copy(record.counts) };
+    }
+    for (const { id, counts } of changes.campaignIncrements ?? []) {
+      const c = state.campaigns[id]!;
+      for (const [figure, delta] of Object.entries(counts)) c.counts[figure as keyof Campaign['counts']] += delta ?? 0;
+    }
   }
 
   const found = <T>(value: T | undefined): T | null => (value === undefined ? null : copy(value));
@@ -171,7 +215,41 @@ export function jsonFileStore(path: string): Store {
     getMessage: async (id) => found(state.messages[id]),
     findMessageByExternalId: async (channel, externalId) => found(Object.values(state.messages).find((m) => m.channel === channel && m.externalId === externalId)),
     listMessages: async (conversationId, query) => timeline(Object.values(state.messages).filter((m) => m.conversationId === conversationId), query),
-    listJourney: async (contactId, query) => timeline(Object.values(state.journey).filter((e) => e.contactId === contactId), query),
+    listJourney: async (contactId, query) =>
+      timeline(
+        Object.values(state.journey).filter(
+          (e) =>
+            e.contactId === contactId &&
+            (!query.types || query.types.includes(e.type)) &&
+            (!query.actor || (e.actor.type === query.actor.type && (query.actor.id === undefined || ('id' in e.actor && e.actor.id === query.actor.id)))),
+        ),
+        query,
+      ),
+    async listEvents({ types, from, to, cursor, limit }) {
+      const matching = Object.values(state.journey)
+        .filter((e) => types.includes(e.type) && e.at >= from && e.at < to)
+        .sort(byTime((e) => e.at));
+      return paginate(matching, (e) => e.at, { cursor, limit }, (key, c) => key > c);
+    },
+
+    countContacts: async (filter) => Object.values(state.contacts).filter((c) => matchesContactFilter(c, filter)).length,
+    async listContacts(filter, { cursor, limit }) {
+      // Contacts page by id; the cursor is the last id handed out.
+      const matching = Object.values(state.contacts)
+        .filter((c) => matchesContactFilter(c, filter) && (!cursor || c.id > cursor))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      const page = matching.slice(0, limit);
+      return { items: page.map(copy), nextCursor: matching.length > limit ? page[page.length - 1]!.id : null };
+    },
+
+    listAttributeDefinitions: async () => Object.values(state.attributeDefinitions).sort((a, b) => (a.key < b.key ? -1 : 1)).map(copy),
+    listTagDefinitions: async () => Object.values(state.tagDefinitions).sort((a, b) => (a.name < b.name ? -1 : 1)).map(copy),
+
+    getCampaign: async (id) => found(state.campaigns[id]),
+    async listCampaigns(query) {
+      const newest = Object.values(state.campaigns).sort(byTime((c) => c.createdAt)).reverse();
+      return paginate(newest, (c) => c.createdAt, query, (key, c) => key < c);
+    },
 
     async claimOutbox({ now, leaseUntil, limit, conversations }) {
       // Each conversation's queue, oldest first; only the run of due, free items at its head is

@@ -151,6 +151,8 @@ async function main(): Promise<void> {
 
   scene(clock.now(), `${ownerName} updates the profile: the new email and a manual tag`);
   await chat.contacts.setAttributes(first.contact.id, { email: 'priya.sharma@newmail.example' }, { by: { agentId: owner } });
+  // Agents apply only catalog tags by hand; defining one takes an admin or the API (here, the API).
+  await chat.tags.define({ name: 'bulk-order', category: 'Sales', description: 'Asked about 50 seats or more' });
   const tagged = await chat.contacts.addTag(first.contact.id, 'bulk-order', { by: { agentId: owner } });
   printProfile(tagged);
 

@@ -62,6 +62,10 @@ export async function startInboxServer(options: InboxServerOptions = {}): Promis
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   });
   const app = await createApp(config, options.logger ? { logger: options.logger } : {});
+  // The engine refuses manual tags outside its own catalog (issue 3): put the page's tags there too.
+  const defined = new Set((await app.chat.tags.list()).map((d) => d.name));
+  for (const { name, category, description, color } of tagCatalog)
+    if (!defined.has(name)) await app.chat.tags.define({ name, category, ...(description ? { description } : {}), ...(color ? { color } : {}) });
   const api = inboxRoutes({ chat: app.chat, stream: app.stream, catalogs: { tagCatalog, attributeFields, templates } }, app.handle);
   const page = options.staticDir === null ? null : staticFiles(options.staticDir ?? pageDir);
   const server = createServer(toNodeHandler(async (request) => (await page?.(request)) ?? api(request)));

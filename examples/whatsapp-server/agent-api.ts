@@ -29,6 +29,7 @@ const statusOf: Record<LiveChatErrorCode | 'UNAUTHENTICATED', number> = {
   CONFLICT: 409,
   REPLY_WINDOW_CLOSED: 422,
   UNKNOWN_TAG: 422,
+  ALREADY_EXISTS: 409,
   TRANSPORT_CONFIGURATION: 502,
   CHANNEL_ERROR: 502,
   STORE_ERROR: 503,
@@ -85,7 +86,8 @@ export function agentApi(deps: { chat: LiveChat; transport: WhatsAppTransport; s
 
   async function visibility(agent: Agent, event: LiveChatEvent): Promise<boolean> {
     if (event.conversation) return canSee(agent, event.conversation);
-    if (event.message) return (await chat.conversation(event.message.conversationId, { viewer: agent.id })) !== null;
+    // A broadcast message is in no conversation, so no chat's privacy hides it.
+    if (event.message) return event.message.conversationId === null || (await chat.conversation(event.message.conversationId, { viewer: agent.id })) !== null;
     return true;
   }
 

@@ -30,6 +30,13 @@ const bot = keywordBot({
   fallback: 'Sorry, I did not get that. Type "agent" to talk to a person.',
 });
 
+/** The tag catalog a new store starts with. */
+const starterTags = [
+  { name: 'vip', category: 'Value', description: 'A customer to treat with extra care' },
+  { name: 'lead', category: 'Sales', description: 'Interested, not yet a customer' },
+  { name: 'complaint', category: 'Support', description: 'Raised a complaint' },
+];
+
 /** Builds the app on the configured store. `clock` and `logger` are for tests. */
 export async function createApp(config: ServerConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<App> {
   const store = await openStore(config);
@@ -42,6 +49,9 @@ export async function createApp(config: ServerConfig, options: { clock?: Clock; 
   });
   const chat = createLiveChat({ store, transport, bot, ...options });
   for (const agent of config.agents) await chat.agents.upsert(agent);
+  // Agents may apply by hand only tags in the catalog: start with a small one (kept if edited).
+  const catalog = new Set((await chat.tags.list()).map((d) => d.name));
+  for (const tag of starterTags) if (!catalog.has(tag.name)) await chat.tags.define(tag);
   const stream = eventStream(chat);
   const webhook = whatsappWebhook({ verifyToken: config.verifyToken, appSecret: config.appSecret, engine: chat, phoneNumberId: config.phoneNumberId, ...(options.logger ? { logger: options.logger } : {}) });
   const api = agentApi({ chat, transport, stream });

@@ -23,8 +23,8 @@ export interface EngineContext {
   emitter: EventEmitter<LiveChatEvents>;
   /** Runs a promise in the background, tracked by `idle()`; failures are logged. */
   background(label: string, work: Promise<unknown>): void;
-  /** Starts dispatching the outbox of these conversations (after a commit queued sends). */
-  dispatch(conversationIds: string[]): void;
+  /** Starts dispatching the outbox of these queues (after a commit queued sends), or of all. */
+  dispatch(conversationIds?: string[]): void;
 }
 
 /** The clock's time as a stored timestamp. */

@@ -38,6 +38,17 @@ import { emitAll } from './unit-of-work.js';
 import { resolvePolicy, type LiveChatOptions, type Policy } from './options.js';
 import { createDispatcher } from './outbox.js';
 import * as queries from './queries.js';
+import { attributeDefinitions } from './attributes.js';
+import { defineAttribute, defineTag, deleteTag, renameTag, type TagRenameResult } from './commands/catalog.js';
+import type { AdminByInput, AttributeDefinitionInput, AudienceInput, BroadcastInput, CursorPageInput, StatsInput, TagDefinitionInput } from './profile-inputs.js';
+import { profile, type ContactProfile } from './commands/profile.js';
+import { stats, type LiveChatStats } from './commands/stats.js';
+import { broadcast, cancelBroadcast, getCampaign, listCampaigns, resumeBroadcast } from './commands/broadcast.js';
+import type { Campaign } from '../model/campaign.js';
+import { countAudience, listAudience } from './commands/audience.js';
+import type { AttributeDefinition } from '../model/attribute.js';
+import type { TagDefinition } from '../model/tag.js';
+import { compileTagRules } from '../tags/compile-rule.js';
 
 /**
  * A live chat engine instance. Every command is one unit of work over the store: validated,
@@ -115,6 +126,82 @@ export interface LiveChat {
   /** A page of a contact's customer journey (oldest first unless `order: 'desc'`). */
   journey(contactId: string, options?: JourneyQuery): Promise<Page<JourneyEvent>>;
 
+  /**
+   * Typed profile attributes, registered up front: values set through `contacts.setAttributes`
+   * (and by bots) are validated against them. Changing definitions takes an admin.
+   */
+  readonly attributes: {
+    /** Registers an attribute, or updates its definition (label, options, type for new writes). */
+    define(definition: AttributeDefinitionInput, options?: AdminByInput): Promise<AttributeDefinition>;
+    /** Every definition in force, by key, including the opt-out attribute. */
+    list(): Promise<AttributeDefinition[]>;
+  };
+
+  /**
+   * The tag catalog: the tags agents may apply by hand (`UNKNOWN_TAG` otherwise), in categories.
+   * Changing it takes an admin.
+   */
+  readonly tags: {
+    /** Adds a tag to the catalog, or updates its category, description or colour. */
+    define(definition: TagDefinitionInput, options?: AdminByInput): Promise<TagDefinition>;
+    /** The catalog, by name. */
+    list(): Promise<TagDefinition[]>;
+    /**
+     * Renames a tag in the catalog and on every contact holding it (provenance kept, journey
+     * `tag.renamed`); resumable. `ALREADY_EXISTS` when the catalog has the new name.
+     */
+    rename(from: string, to: string, options?: AdminByInput): Promise<TagRenameResult>;
+    /** Deletes a tag from the catalog and from every contact holding it (journey `tag.removed`); resumable. */
+    delete(name: string, options?: AdminByInput): Promise<{ contacts: number }>;
+  };
+
+  /**
+   * Audiences: contacts selected by tags (all / any / none), attributes, last-seen time and
+   * opt-out, answered by the store's indexes (never by loading every contact).
+   */
+  readonly audience: {
+    /** How many contacts match; opted-out contacts are left out unless `optOut` says otherwise. */
+    count(filter?: AudienceInput): Promise<number>;
+    /** One page of the matching contacts, by id. */
+    list(filter?: AudienceInput, page?: CursorPageInput): Promise<Page<Contact>>;
+  };
+
+  /**
+   * Sends an approved template to an audience. Creates a campaign, counts the audience (contacts
+   * who opted out are skipped and counted), and queues one message per recipient in the outbox,
+   * batch by batch, with the broadcast tag (the campaign's name) on each. Resolves when every
+   * recipient is queued; the outbox sends at the transport's pace (`Transport.maxPerSecond`).
+   * Figures (sent, delivered, read, failed, replied) follow receipts and replies; progress comes
+   * as `broadcast.progress` events. Broadcast messages belong to no conversation; a reply arrives
+   * as a normal message, answered by the bot.
+   */
+  broadcast(input: BroadcastInput): Promise<Campaign>;
+  /** Broadcasts already started. */
+  readonly broadcasts: {
+    /** A campaign with its current figures, or `null`. */
+    get(campaignId: string): Promise<Campaign | null>;
+    /** One page of campaigns, newest first. */
+    list(page?: CursorPageInput): Promise<Page<Campaign>>;
+    /** Stops a broadcast: what was not yet sent stays unsent. Takes an admin when an agent asks. */
+    cancel(campaignId: string, options?: AdminByInput): Promise<Campaign>;
+    /** Finishes queueing a broadcast that a crash or restart interrupted. */
+    resume(campaignId: string): Promise<Campaign>;
+  };
+
+  /**
+   * What an agent sees beside the chat: the contact, attributes with their definitions, tags with
+   * provenance, the open conversation (when the viewer may see it) and its state, and figures
+   * (first and last seen, conversations, messages in and out, campaigns received, last campaign).
+   */
+  profile(contactId: string, options?: ViewerOptions): Promise<ContactProfile>;
+
+  /**
+   * Dashboard figures over `[from, to)`: conversations by state, interventions requested, the
+   * median and p90 time from request to intervention, the median first agent response,
+   * resolutions per agent, and how many went to History.
+   */
+  stats(range: StatsInput): Promise<LiveChatStats>;
+
   /** Profile changes, recorded in the journey with who made them. */
   readonly contacts: {
     setAttributes(contactId: string, values: Record<string, AttributeValue>, options?: ByInput): Promise<Contact>;
@@ -157,7 +244,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     ids: options.ids ?? sortableIds(),
     logger: options.logger ?? consoleLogger,
     policy,
-    tagRules: options.tagRules ?? [],
+    tagRules: compileTagRules(options.tagRules ?? []),
     emitter,
     background(label: string, work: Promise<unknown>) {
       const tracked = work.catch((error) => base.logger.error(`${label} failed`, { error }));
@@ -225,6 +312,29 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     counts: (opts) => queries.counts(ctx, opts),
     contact: (id) => queries.getContact(ctx, id),
     journey: (id, opts) => queries.listJourney(ctx, id, opts),
+    attributes: {
+      define: (definition, opts) => defineAttribute(ctx, definition, opts),
+      list: async () => [...(await attributeDefinitions(ctx)).values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    },
+    tags: {
+      define: (definition, opts) => defineTag(ctx, definition, opts),
+      list: () => ctx.store.listTagDefinitions(),
+      rename: (from, to, opts) => renameTag(ctx, from, to, opts),
+      delete: (name, opts) => deleteTag(ctx, name, opts),
+    },
+    profile: (id, opts) => profile(ctx, id, opts),
+    stats: (range) => stats(ctx, range),
+    broadcast: (input) => broadcast(ctx, input),
+    broadcasts: {
+      get: (id) => getCampaign(ctx, id),
+      list: (page) => listCampaigns(ctx, page),
+      cancel: (id, opts) => cancelBroadcast(ctx, id, opts),
+      resume: (id) => resumeBroadcast(ctx, id),
+    },
+    audience: {
+      count: (filter) => countAudience(ctx, filter),
+      list: (filter, page) => listAudience(ctx, filter, page),
+    },
     contacts: {
       setAttributes: (id, values, opts) => setAttributes(ctx, id, values, opts),
       addTag: (id, tag, opts) => addTag(ctx, id, tag, opts),

@@ -1,15 +1,23 @@
+import type { Campaign } from '../model/campaign.js';
 import type { Contact } from '../model/contact.js';
 import type { Conversation } from '../model/conversation.js';
 import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
 import type { Message } from '../model/message.js';
 
 /**
- * The names of engine events: every journey event type, plus `message.status` for delivery
- * receipts that move a message forward, and `channel.error` for errors the channel reported
- * about the account or app rather than about one message.
+ * Events about a whole broadcast rather than one contact: it started, made progress (after each
+ * batch queued or sent, with its figures), completed, or was cancelled.
  * @public
  */
-export type LiveChatEventType = JourneyEventType | 'message.status' | 'channel.error';
+export type BroadcastEventType = 'broadcast.started' | 'broadcast.progress' | 'broadcast.completed' | 'broadcast.cancelled';
+
+/**
+ * The names of engine events: every journey event type, plus `message.status` for delivery
+ * receipts that move a message forward, `channel.error` for errors the channel reported
+ * about the account or app rather than about one message, and the broadcast events.
+ * @public
+ */
+export type LiveChatEventType = JourneyEventType | 'message.status' | 'channel.error' | BroadcastEventType;
 
 /**
  * An error the channel reported outside any one message (for WhatsApp, the `errors` of a
@@ -47,6 +55,8 @@ export interface LiveChatEvent<T extends LiveChatEventType = LiveChatEventType> 
   message: Message | null;
   /** The reported error, on `channel.error` events only. */
   channelError?: ChannelError;
+  /** On broadcast events: the campaign with its figures as committed. */
+  campaign?: Campaign;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { idSchema } from '../model/actor.js';
+import { actorSchema, idSchema } from '../model/actor.js';
 import { agentSchema } from '../model/agent.js';
 import { attributeValueSchema, referralSchema } from '../model/contact.js';
 import { contentSchema, outboundContentSchema } from '../model/content.js';
 import { conversationStateSchema } from '../model/conversation.js';
+import { journeyEventTypeSchema } from '../model/journey.js';
 import { messageStatusSchema } from '../model/message.js';
 
 // One schema per public entry point. Types users pass are inferred from these (z.input), so
@@ -164,11 +165,18 @@ export type InboxQuery = z.input<typeof inboxQuerySchema>;
 
 /** Options of `chat.journey`. @public */
 export const journeyQuerySchema = z
-  .object({ ...pageFields, order: z.enum(['asc', 'desc']).default('asc') })
+  .object({
+    ...pageFields,
+    order: z.enum(['asc', 'desc']).default('asc'),
+    /** Only events of these types. */
+    types: z.array(journeyEventTypeSchema).min(1).optional(),
+    /** Only events by this actor: a type, and for agents and rules optionally the id. */
+    actor: z.object({ type: z.enum(actorSchema.options.map((o) => o.shape.type.value) as [string, ...string[]]), id: idSchema.optional() }).strict().optional(),
+  })
   .default({ limit: 50, order: 'asc' });
 
 /**
- * Options of `chat.journey`: cursor, limit and order.
+ * Options of `chat.journey`: cursor, limit, order, and filters by event type and actor.
  * @public
  */
 export type JourneyQuery = z.input<typeof journeyQuerySchema>;
@@ -186,6 +194,6 @@ export type ByInput = z.input<typeof byInputSchema>;
 
 export const attributesInputSchema = z.record(z.string().min(1).max(128), attributeValueSchema);
 
-export const tagNameSchema = z.string().min(1).max(128);
+export { tagNameSchema } from '../model/tag.js';
 
 export const agentInputSchema = agentSchema;

@@ -70,7 +70,8 @@ export function applyLifecycle(
             conversationId: conversation.id,
             actor,
             at,
-            data: { from: conversation.state, to: step.state, ...data },
+            // State and owner after the step, so the journey alone can replay every conversation.
+            data: { ...data, from: conversation.state, to: step.state, assignee: step.assignee },
           }),
         ]
       : [],

@@ -5,6 +5,7 @@ import type { Bot } from '../ports/bot.js';
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { TagRule } from '../ports/tag-rule.js';
+import type { TagRuleDefinition } from '../tags/rule-language.js';
 import type { Transport } from '../ports/transport.js';
 
 /**
@@ -26,6 +27,24 @@ export interface Policy {
   botTimeoutMs: number;
   /** Tag applied on a contact's first ever message; `null` for none. Default `first-message`. */
   firstMessageTag: string | null;
+  /**
+   * Keyword rules choosing the first-message tag instead of `firstMessageTag`: the first rule
+   * whose keyword the first message contains (case-insensitive) names the tag. Default none.
+   */
+  firstMessageTagRules: Array<{ keywords: string[]; tag: string }>;
+  /**
+   * What `contacts.setAttributes` (and bots) do with a key that has no attribute definition:
+   * `text` stores the value as text (`12` becomes `'12'`), `reject` refuses it with
+   * `INVALID_INPUT`. Default `text`.
+   */
+  undefinedAttributes: 'text' | 'reject';
+  /**
+   * The boolean attribute that marks a contact who opted out of broadcasts; audiences leave such
+   * contacts out unless told otherwise. Defined as a boolean unless you define it. Default `optedOut`.
+   */
+  optOutAttribute: string;
+  /** How long after a broadcast a contact's next message counts as a reply to it. Default 72 h. */
+  broadcastReplyWindow: Duration;
   /** Attempts before a retryable send failure becomes final. Default 5. */
   maxSendAttempts: number;
   /** First retry delay; doubles per attempt, with jitter. Default 1 s. */
@@ -58,8 +77,12 @@ export interface LiveChatOptions {
   logger?: Logger;
   /** Overrides of {@link defaultPolicy}. */
   policy?: Partial<Policy>;
-  /** Tag rules written as code, evaluated on every inbound message. */
-  tagRules?: TagRule[];
+  /**
+   * Tag rules, as code (`{ id, evaluate }`) or as data (JSON, see `tagRuleDefinitionSchema`),
+   * evaluated in order inside the unit of work of each event they listen to. A declarative rule
+   * that does not parse makes `createLiveChat` throw `INVALID_INPUT` naming it.
+   */
+  tagRules?: Array<TagRule | TagRuleDefinition>;
 }
 
 const durationSchema = z
@@ -83,6 +106,10 @@ const policySchema = z
     onBotFailure: z.enum(['request-human', 'ignore']),
     botTimeoutMs: z.number().int().positive(),
     firstMessageTag: z.string().min(1).nullable(),
+    firstMessageTagRules: z.array(z.object({ keywords: z.array(z.string().min(1)).min(1), tag: z.string().min(1).max(128) }).strict()),
+    undefinedAttributes: z.enum(['text', 'reject']),
+    optOutAttribute: z.string().min(1).max(128),
+    broadcastReplyWindow: durationSchema,
     maxSendAttempts: z.number().int().min(1),
     retryBaseMs: z.number().int().positive(),
     retryMaxMs: z.number().int().positive(),
@@ -100,6 +127,10 @@ export const defaultPolicy: Readonly<Policy> = Object.freeze({
   onBotFailure: 'request-human',
   botTimeoutMs: 10_000,
   firstMessageTag: 'first-message',
+  firstMessageTagRules: [],
+  undefinedAttributes: 'text',
+  optOutAttribute: 'optedOut',
+  broadcastReplyWindow: { hours: 72 },
   maxSendAttempts: 5,
   retryBaseMs: 1_000,
   retryMaxMs: 300_000,

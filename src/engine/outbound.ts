@@ -6,14 +6,26 @@ import type { Message } from '../model/message.js';
 import type { OutboxItem } from '../ports/store.js';
 import { later, latest, type EngineContext } from './context.js';
 
-/** An outbound message and the outbox item that will send it, written in one commit. */
+/**
+ * An outbound message and the outbox item that will send it, written in one commit. A message
+ * outside any conversation (a broadcast) queues behind the contact's other such messages.
+ */
 export function queueOutbound(
   ctx: EngineContext,
-  input: { conversation: Conversation; contact: Contact; content: OutboundContent; author: Author; replyTo: string | null; at: string },
+  input: {
+    conversation: Conversation | null;
+    contact: Contact;
+    content: OutboundContent;
+    author: Author;
+    replyTo: string | null;
+    at: string;
+    campaignId?: string;
+  },
 ): { message: Message; outbox: OutboxItem } {
+  const campaign = input.campaignId === undefined ? {} : { campaignId: input.campaignId };
   const message: Message = {
     id: ctx.ids('msg'),
-    conversationId: input.conversation.id,
+    conversationId: input.conversation?.id ?? null,
     contactId: input.contact.id,
     channel: input.contact.channel,
     direction: 'outbound',
@@ -25,11 +37,12 @@ export function queueOutbound(
     error: null,
     at: input.at,
     statusAt: input.at,
+    ...campaign,
   };
   const outbox: OutboxItem = {
     id: ctx.ids('obx'),
     messageId: message.id,
-    conversationId: message.conversationId,
+    conversationId: message.conversationId ?? input.contact.id,
     contactId: message.contactId,
     channel: message.channel,
     to: input.contact.address,
@@ -40,6 +53,7 @@ export function queueOutbound(
     leaseUntil: null,
     createdAt: input.at,
     lastError: null,
+    ...campaign,
   };
   return { message, outbox };
 }

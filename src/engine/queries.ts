@@ -1,5 +1,5 @@
 import { LiveChatError, parseInput } from '../errors.js';
-import { idSchema } from '../model/actor.js';
+import { idSchema, type Actor } from '../model/actor.js';
 import type { Agent } from '../model/agent.js';
 import type { Contact } from '../model/contact.js';
 import { conversationStateSchema, type Conversation, type ConversationState } from '../model/conversation.js';
@@ -96,5 +96,11 @@ export async function listJourney(ctx: EngineContext, id: string, options?: Jour
   const contactId = parseInput(idSchema, id, 'contactId');
   const query = parseInput(journeyQuerySchema, options, 'journey query');
   if (!(await ctx.store.getContact(contactId))) throw new LiveChatError('NOT_FOUND', { message: `No contact ${contactId}.`, details: { contactId } });
-  return ctx.store.listJourney(contactId, { cursor: query.cursor ?? null, limit: query.limit, order: query.order });
+  return ctx.store.listJourney(contactId, {
+    cursor: query.cursor ?? null,
+    limit: query.limit,
+    order: query.order,
+    ...(query.types ? { types: query.types } : {}),
+    ...(query.actor ? { actor: query.actor as { type: Actor['type']; id?: string } } : {}),
+  });
 }

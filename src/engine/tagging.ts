@@ -3,6 +3,7 @@ import type { Contact, TagAssignment } from '../model/contact.js';
 import type { Conversation } from '../model/conversation.js';
 import type { JourneyEvent } from '../model/journey.js';
 import type { Message } from '../model/message.js';
+import type { AttributeChange, TagRuleContext, TagRuleTrigger } from '../ports/tag-rule.js';
 import { journal, type EngineContext } from './context.js';
 
 /** A contact change with the journey entries that explain it. */
@@ -11,9 +12,13 @@ export interface ContactChange {
   journey: JourneyEvent[];
 }
 
-/** Adds `tag` with its provenance; a tag already present keeps its first provenance. */
+/**
+ * Adds `tag` with its provenance; a tag already present keeps its first provenance, except that
+ * a broadcast tag moves to the newest campaign (replies are matched to the latest broadcast).
+ */
 export function tagContact(ctx: EngineContext, contact: Contact, tag: string, assignment: TagAssignment): ContactChange {
-  if (contact.tags[tag]) return { contact, journey: [] };
+  const existing = contact.tags[tag];
+  if (existing && !(assignment.source === 'broadcast' && existing.campaignId !== assignment.campaignId)) return { contact, journey: [] };
   return {
     contact: { ...contact, tags: { ...contact.tags, [tag]: assignment } },
     journey: [
@@ -34,7 +39,7 @@ export function untagContact(
   ctx: EngineContext,
   contact: Contact,
   tag: string,
-  removal: { actor: Actor; at: string; source: TagAssignment['source']; conversationId: string | null },
+  removal: { actor: Actor; at: string; source: TagAssignment['source']; conversationId: string | null; reason?: string; campaignId?: string },
 ): ContactChange {
   const previous = contact.tags[tag];
   if (!previous) return { contact, journey: [] };
@@ -48,34 +53,54 @@ export function untagContact(
         conversationId: removal.conversationId,
         actor: removal.actor,
         at: removal.at,
-        data: { tag, source: removal.source, addedBy: previous.source },
+        data: {
+          tag,
+          source: removal.source,
+          addedBy: previous.source,
+          ...(removal.reason ? { reason: removal.reason } : {}),
+          ...(removal.campaignId ? { campaignId: removal.campaignId } : {}),
+        },
       }),
     ],
   };
 }
 
+/** One event the tag rules look at, with what it carries. */
+export interface RuleEvent {
+  trigger: TagRuleTrigger;
+  changes?: AttributeChange[];
+  campaignId?: string;
+}
+
 /**
- * Runs the code tag rules on an inbound message, inside the unit of work that received it.
- * Rules see the contact as the earlier rules left it, in the order they were given.
+ * Runs the tag rules on the events of one unit of work, inside it: rules in the order they were
+ * given, each on every event it listens to, each seeing the contact as the earlier ones left it.
+ * Tags a rule changes record the rule as actor and `rule` as source.
  */
 export function applyTagRules(
   ctx: EngineContext,
-  input: { contact: Contact; conversation: Conversation; message: Message; firstMessage: boolean; at: string },
+  input: { contact: Contact; conversation: Conversation | null; message: Message | null; events: RuleEvent[]; at: string },
 ): ContactChange {
   let contact = input.contact;
   const journey: JourneyEvent[] = [];
+  if (input.events.length === 0) return { contact, journey };
+  const conversationId = input.conversation?.id ?? null;
+  // One context per event, rebuilt only when a rule changed the contact: building one per rule
+  // and event cost more than evaluating the rules.
+  const contexts = input.events.map((event): TagRuleContext => ({ ...event, contact, conversation: input.conversation, message: input.message }));
   for (const rule of ctx.tagRules) {
-    for (const trigger of input.firstMessage ? (['first.message', 'message.received'] as const) : (['message.received'] as const)) {
-      const actions = rule.evaluate({ trigger, contact, conversation: input.conversation, message: input.message });
+    for (let e = 0; e < contexts.length; e += 1) {
+      if (contexts[e]!.contact !== contact) contexts[e] = { ...contexts[e]!, contact };
+      const actions = rule.evaluate(contexts[e]!);
       if (!actions) continue;
       const actor = { type: 'rule', id: rule.id } as const;
       for (const tag of actions.add ?? []) {
-        const change = tagContact(ctx, contact, tag, { source: 'rule', actor, at: input.at, conversationId: input.conversation.id, campaignId: null });
+        const change = tagContact(ctx, contact, tag, { source: 'rule', actor, at: input.at, conversationId, campaignId: null });
         contact = change.contact;
         journey.push(...change.journey);
       }
       for (const tag of actions.remove ?? []) {
-        const change = untagContact(ctx, contact, tag, { source: 'rule', actor, at: input.at, conversationId: input.conversation.id });
+        const change = untagContact(ctx, contact, tag, { source: 'rule', actor, at: input.at, conversationId });
         contact = change.contact;
         journey.push(...change.journey);
       }

@@ -30,15 +30,8 @@ export interface UnitOptions<R> {
 
 const MAX_ATTEMPTS = 30;
 
-const isEmpty = (c: ChangeSet) =>
-  !c.contacts?.length &&
-  !c.conversations?.length &&
-  !c.messages?.length &&
-  !c.messageUpdates?.length &&
-  !c.journey?.length &&
-  !c.outboxInserts?.length &&
-  !c.outboxUpdates?.length &&
-  !c.outboxDeletes?.length;
+// Every part of a change set is a list: empty when none has an entry (new kinds included).
+const isEmpty = (c: ChangeSet) => Object.values(c).every((part) => !(part as unknown[] | undefined)?.length);
 
 // Contention backoff is about other writers, not business time, so it uses the real timer.
 const pause = (attempt: number) =>

@@ -41,6 +41,9 @@ import {
 } from './state.js';
 import { byTime, isNewerMessage, journeyItem, messageView, profileOf, summaryOf } from './views.js';
 
+/** A message in a conversation (every message but a broadcast's). */
+type ChatMessage = Message & { conversationId: string };
+
 interface LocalReply {
   id: string;
   conversationId: string;
@@ -347,8 +350,9 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
         refreshConversation(event.conversation.id);
       }
     }
-    if (event.message) {
-      const message = event.message;
+    // A broadcast message belongs to no chat (no conversation): no row or open chat shows it.
+    if (event.message && event.message.conversationId !== null) {
+      const message = event.message as ChatMessage;
       // Only rows the store knows get a new last message; the open chat takes every message.
       const moved = conversations.has(message.conversationId) && upsertLastMessage(message);
       const matched = settleLocalReply(message);
@@ -364,7 +368,7 @@ export function createInboxStore(options: InboxStoreOptions): InboxStore {
   }
 
   /** A confirmed reply replaces the viewer's local copy of it (same chat, same content). */
-  function settleLocalReply(message: Message): boolean {
+  function settleLocalReply(message: ChatMessage): boolean {
     if (message.direction !== 'outbound' || message.author.type !== 'agent' || message.author.id !== viewerId) return false;
     const pending = locals.get(message.conversationId);
     const at = pending?.findIndex((l) => l.fingerprint === fingerprint(message.content as OutboundContent)) ?? -1;

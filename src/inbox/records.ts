@@ -62,6 +62,7 @@ export function inboxRecords() {
     },
     /** Keeps the newest message of a conversation (or a newer status of it). */
     upsertLastMessage(message: Message): boolean {
+      if (message.conversationId === null) return false; // a broadcast, in no conversation
       const current = lastMessages.get(message.conversationId);
       if (current && (current.id === message.id ? !isNewerMessage(current, message) : byTime(current, message) > 0)) return false;
       lastMessages.set(message.conversationId, message);

@@ -5,3 +5,8 @@ export * from './content.js';
 export * from './conversation.js';
 export * from './journey.js';
 export * from './message.js';
+export * from './attribute.js';
+export * from './audience.js';
+export * from './campaign.js';
+export * from './tag.js';
+export * from './journey-data.js';

@@ -24,7 +24,10 @@ export const journeyEventTypeSchema = z.enum([
   'attribute.changed',
   'tag.added',
   'tag.removed',
+  'tag.renamed',
   'referral.received',
+  'broadcast.sent',
+  'broadcast.replied',
 ]);
 
 /**

@@ -30,11 +30,13 @@ export type DeliveryError = z.infer<typeof deliveryErrorSchema>;
 /**
  * A message in a conversation. `(channel, externalId)` is unique: it is the idempotency key of
  * inbound messages and the key status receipts are matched on for outbound ones.
+ * A broadcast message belongs to no conversation (`conversationId: null`) and names its campaign:
+ * a broadcast is not a chat, so it neither opens one nor moves one's History time.
  * @public
  */
 export const messageSchema = z.object({
   id: idSchema,
-  conversationId: idSchema,
+  conversationId: idSchema.nullable(),
   contactId: idSchema,
   channel: z.string().min(1),
   direction: z.enum(['inbound', 'outbound']),
@@ -46,6 +48,8 @@ export const messageSchema = z.object({
   error: deliveryErrorSchema.nullable(),
   at: timestampSchema,
   statusAt: timestampSchema,
+  /** The broadcast that sent this message; absent for every other message. */
+  campaignId: idSchema.optional(),
 });
 
 /**

@@ -25,7 +25,10 @@ export interface BotDecision {
   replies?: OutboundContent[];
   /** Ask for a human: the conversation moves to Requested. */
   handoff?: boolean | { reason?: string };
-  /** Profile attributes learnt from the message. */
+  /**
+   * Profile attributes learnt from the message, validated against the attribute definitions like
+   * an agent's; an invalid one makes the whole decision invalid (a bot failure).
+   */
   attributes?: Record<string, AttributeValue>;
   /** Tags to apply (source `api`, actor `bot`). */
   tags?: string[];

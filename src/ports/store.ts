@@ -1,9 +1,14 @@
+import type { Actor } from '../model/actor.js';
 import type { Agent } from '../model/agent.js';
+import type { AttributeDefinition } from '../model/attribute.js';
+import type { ContactFilter } from '../model/audience.js';
+import type { Campaign, CampaignCounts } from '../model/campaign.js';
 import type { Contact } from '../model/contact.js';
 import type { OutboundContent } from '../model/content.js';
 import type { Conversation, ConversationState } from '../model/conversation.js';
-import type { JourneyEvent } from '../model/journey.js';
+import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
 import type { DeliveryError, Message, MessageStatus } from '../model/message.js';
+import type { TagDefinition } from '../model/tag.js';
 
 /**
  * A queued send: written in the same commit as the decision that produced the message,
@@ -15,7 +20,10 @@ export interface OutboxItem {
   id: string;
   /** The outbound message this item sends. */
   messageId: string;
-  /** The conversation whose queue the item is in: sends of one conversation go in order. */
+  /**
+   * The queue the item is in: sends of one queue go in order. It is the message's conversation,
+   * or the contact id for a message outside any conversation (a broadcast).
+   */
   conversationId: string;
   /** The recipient contact. */
   contactId: string;
@@ -37,6 +45,8 @@ export interface OutboxItem {
   createdAt: string;
   /** The last retryable failure, if any. */
   lastError: DeliveryError | null;
+  /** The broadcast this send belongs to; absent for every other send. */
+  campaignId?: string;
 }
 
 /**
@@ -92,6 +102,39 @@ export interface ChangeSet {
   outboxUpdates?: Pick<OutboxItem, 'id' | 'attempts' | 'dueAt' | 'lastError'>[];
   /** Queued sends that are done (sent or finally failed); deleting a missing one is a conflict. */
   outboxDeletes?: string[];
+  /** Attribute definitions to insert or update (keyed by `key`). */
+  attributeDefinitions?: VersionedWrite<AttributeDefinition>[];
+  /** Tag catalog entries to insert or update (keyed by `name`). */
+  tagDefinitions?: VersionedWrite<TagDefinition>[];
+  /**
+   * Tag catalog entries to delete, each only at the version read (a missing entry or another
+   * version is a `version` conflict). Deletes apply before inserts, so a rename deletes the old
+   * name and inserts the new one in one change set.
+   */
+  tagDefinitionDeletes?: { name: string; expectedVersion: number }[];
+  /**
+   * Campaigns to insert or update. On insert `counts` are stored as the starting figures; on
+   * update `counts` are ignored and the stored figures kept: figures change only through
+   * {@link ChangeSet.campaignIncrements}.
+   */
+  campaigns?: VersionedWrite<Campaign>[];
+  /**
+   * Atomic additions to campaign figures. They neither check nor change the campaign's version,
+   * so delivery receipts never conflict with each other or with the campaign's own updates.
+   * Applied after `campaigns`; a missing campaign is a `version` conflict.
+   */
+  campaignIncrements?: CampaignIncrement[];
+}
+
+/**
+ * Adds `counts` to a campaign's figures (see {@link ChangeSet.campaignIncrements}).
+ * @public
+ */
+export interface CampaignIncrement {
+  /** The campaign. */
+  id: string;
+  /** What to add to each figure (integers; `pending` goes down as sends settle; absent figures unchanged). */
+  counts: Partial<CampaignCounts>;
 }
 
 /**
@@ -105,7 +148,7 @@ export interface CommitConflict {
   /** A stale version, or an existing key. */
   kind: 'version' | 'unique';
   /** The kind of record that conflicted. */
-  entity: 'contact' | 'conversation' | 'message' | 'outbox' | 'journey';
+  entity: 'contact' | 'conversation' | 'message' | 'outbox' | 'journey' | 'attributeDefinition' | 'tagDefinition' | 'campaign';
   /** The id of the record in the change set that conflicted. */
   id: string;
 }
@@ -157,6 +200,48 @@ export interface ConversationQuery {
 }
 
 /**
+ * A page of one contact's journey, optionally only some event types and one actor.
+ * `actor` matches the actor's `type`, and its `id` when given (an agent or a rule).
+ * Filters narrow the page; cursors and order are as in {@link PageQuery}.
+ * @public
+ */
+export interface JourneyPageQuery extends PageQuery {
+  /** Only events of these types. */
+  types?: JourneyEventType[];
+  /** Only events by this actor. */
+  actor?: { type: Actor['type']; id?: string };
+}
+
+/**
+ * Journey events of every contact in a time range, for dashboards: events of `types` with
+ * `from <= at < to`, oldest first by `(at, id)`.
+ * @public
+ */
+export interface EventQuery {
+  /** The event types to return (at least one). */
+  types: JourneyEventType[];
+  /** Inclusive start. */
+  from: string;
+  /** Exclusive end. */
+  to: string;
+  /** Where the previous page ended; absent or `null` for the first page. */
+  cursor?: string | null;
+  /** The most records to return. */
+  limit: number;
+}
+
+/**
+ * A page in a list with a fixed order (contacts by id, campaigns newest first).
+ * @public
+ */
+export interface CursorQuery {
+  /** Where the previous page ended; absent or `null` for the first page. */
+  cursor?: string | null;
+  /** The most records to return. */
+  limit: number;
+}
+
+/**
  * What a store can do beyond the contract every store meets.
  * @public
  */
@@ -183,6 +268,9 @@ export interface StoreCapabilities {
  *   `(lastActivityAt, id)` descending; cursors stay valid while new records are added.
  * - **Due work costs what is due**: {@link Store.listDue} and {@link Store.claimOutbox} answer
  *   from an index on the due time, not a scan of every record.
+ * - **Audiences from indexes**: {@link Store.countContacts} and {@link Store.listContacts}
+ *   answer from indexes on tags, attributes and last-seen time (a SQL store: GIN on tags and
+ *   attributes, a b-tree on `last_seen_at`), never by loading every contact.
  * @public
  */
 export interface Store {
@@ -225,8 +313,25 @@ export interface Store {
   /** One page of a conversation's messages by `(at, id)`. */
   listMessages(conversationId: string, query: PageQuery): Promise<Page<Message>>;
 
-  /** One page of a contact's journey by `(at, id)`. */
-  listJourney(contactId: string, query: PageQuery): Promise<Page<JourneyEvent>>;
+  /** One page of a contact's journey by `(at, id)`, optionally filtered by type and actor. */
+  listJourney(contactId: string, query: JourneyPageQuery): Promise<Page<JourneyEvent>>;
+  /** Journey events of every contact by type and time range; see {@link EventQuery}. */
+  listEvents(query: EventQuery): Promise<Page<JourneyEvent>>;
+
+  /** How many contacts match `filter`. */
+  countContacts(filter: ContactFilter): Promise<number>;
+  /** One page of the contacts matching `filter`, by `id` ascending; see {@link CursorQuery}. */
+  listContacts(filter: ContactFilter, query: CursorQuery): Promise<Page<Contact>>;
+
+  /** Every attribute definition, by `key` ascending. */
+  listAttributeDefinitions(): Promise<AttributeDefinition[]>;
+  /** The whole tag catalog, by `name` ascending. */
+  listTagDefinitions(): Promise<TagDefinition[]>;
+
+  /** A campaign by id, with its current figures. */
+  getCampaign(id: string): Promise<Campaign | null>;
+  /** One page of campaigns, newest first (`createdAt` desc, then `id` desc). */
+  listCampaigns(query: CursorQuery): Promise<Page<Campaign>>;
 
   /**
    * Claims outbox items that are due (`dueAt <= now`) and free (no lease, or an expired one),

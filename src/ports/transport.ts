@@ -47,6 +47,14 @@ export type SendResult =
 export interface Transport {
   /** The channel this transport serves, matched against contacts' `channel`. */
   readonly channel: string;
+  /**
+   * Optional: the most sends per second the channel accepts from this sender (for WhatsApp, the
+   * business number's throughput). When set, the engine's outbox dispatcher never calls `send`
+   * faster (a token bucket on the engine clock, bursting up to one second's worth) and claims
+   * no more than it can send within a lease, so a large broadcast never floods the transport.
+   * The pace is per engine instance. Absent: sends go out as fast as they are claimed.
+   */
+  readonly maxPerSecond?: number;
   /** Sends one message; see the interface's contract. */
   send(message: OutboundMessage): Promise<SendResult>;
   /**

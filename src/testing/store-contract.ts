@@ -4,6 +4,7 @@ import type { Conversation, ConversationState } from '../model/conversation.js';
 import type { JourneyEvent } from '../model/journey.js';
 import type { Message } from '../model/message.js';
 import type { OutboxItem, Store } from '../ports/store.js';
+import { profileStoreCases } from './store-contract-profile.js';
 
 /**
  * Options of {@link storeContract}.
@@ -101,7 +102,7 @@ function outboxItem(msg: Message, overrides: Partial<OutboxItem> = {}): OutboxIt
   return {
     id: id('obx'),
     messageId: msg.id,
-    conversationId: msg.conversationId,
+    conversationId: msg.conversationId ?? msg.contactId,
     contactId: msg.contactId,
     channel: 'whatsapp',
     to: '+15550001',
@@ -157,6 +158,8 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     afterEach(async () => {
       await options.teardown?.(store);
     });
+
+    profileStoreCases(() => store);
 
     describe('records', () => {
       it('reads back every record exactly as committed', async () => {

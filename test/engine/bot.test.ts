@@ -120,6 +120,7 @@ describe('contacts', () => {
 
   it('adds and removes tags with provenance; an agent may not touch another agent\u2019s customer', async () => {
     const { chat, say } = await setup();
+    await chat.tags.define({ name: 'vip', category: 'Value' });
     const { contact, conversation } = await say('hi');
     await chat.intervene(conversation.id, { agentId: 'asha' });
     const tagged = await chat.contacts.addTag(contact.id, 'vip', { by: { agentId: 'asha' } });

@@ -162,7 +162,7 @@ describe('reply, transfer, release, resolve', () => {
     expect(await chat.conversation(id, { viewer: 'asha' })).toBeNull();
     expect(await errorOf(() => chat.reply(id, { agentId: 'asha', content: { type: 'text', text: 'x' } }))).toMatchObject({ code: 'FORBIDDEN' });
     const entry = (await chat.journey(moved.contactId)).items.find((e) => e.type === 'conversation.transferred');
-    expect(entry).toMatchObject({ actor: { type: 'agent', id: 'asha' }, data: { to: 'bo' } });
+    expect(entry).toMatchObject({ actor: { type: 'agent', id: 'asha' }, data: { from: 'intervened', to: 'intervened', assignee: 'bo' } });
   });
 
   it('releases back to Requested and resolves', async () => {

@@ -32,6 +32,8 @@ export const templates = [{ name: 'follow_up', language: 'en_US', label: 'Follow
  */
 export async function inboxSetup(options: Parameters<typeof setup>[0] = {}) {
   const env = await setup(options);
+  // Since issue 3 the engine refuses manual tags outside its catalog: define the inbox's there too.
+  for (const tag of tagCatalog) await env.chat.tags.define(tag);
   const source = inProcessSource(env.chat, { tagCatalog, attributeFields, templates });
   const stores: InboxStore[] = [];
   const inboxFor = async (viewer: string, extra: { wrap?: (s: InboxSource) => InboxSource; pageSize?: number } = {}) => {

@@ -1,18 +1,23 @@
 import type { Agent } from '../../model/agent.js';
+import type { AttributeDefinition } from '../../model/attribute.js';
+import type { Campaign } from '../../model/campaign.js';
 import type { Contact } from '../../model/contact.js';
 import type { Conversation, ConversationState } from '../../model/conversation.js';
-import type { JourneyEvent } from '../../model/journey.js';
+import type { JourneyEvent, JourneyEventType } from '../../model/journey.js';
 import type { Message } from '../../model/message.js';
+import type { TagDefinition } from '../../model/tag.js';
 import type {
   ChangeSet,
   CommitConflict,
   CommitResult,
   ConversationQuery,
+  JourneyPageQuery,
   OutboxItem,
   Page,
   PageQuery,
   Store,
 } from '../../ports/store.js';
+import { ContactIndex } from './contact-index.js';
 import { SortedKeys, idOfKey, sortKey } from './sorted-keys.js';
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
@@ -41,6 +46,35 @@ class Timeline<T extends { id: string; at: string }> {
       nextCursor: more ? pageKeys[pageKeys.length - 1]! : null,
     };
   }
+  /** A page of the records that pass `keep`, walking the timeline in batches until it is full. */
+  pageWhere(byId: Map<string, T>, query: PageQuery, keep: (record: T) => boolean): Page<T> {
+    const items: T[] = [];
+    let cursor = query.cursor ?? null;
+    for (;;) {
+      const batch = query.order === 'asc' ? this.keys.after(cursor, 256) : this.keys.before(cursor, 256);
+      for (const key of batch) {
+        const record = byId.get(idOfKey(key))!;
+        if (keep(record)) items.push(record);
+        if (items.length > query.limit) break;
+      }
+      if (items.length > query.limit || batch.length < 256) break;
+      cursor = batch[batch.length - 1]!;
+    }
+    const more = items.length > query.limit;
+    const page = more ? items.slice(0, query.limit) : items;
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: more && last ? sortKey(last.at, last.id) : null };
+  }
+}
+
+/** Whether a journey event passes a {@link JourneyPageQuery}'s filters. */
+function journeyFilter(query: JourneyPageQuery): ((e: JourneyEvent) => boolean) | null {
+  const types = query.types ? new Set<string>(query.types) : null;
+  const actor = query.actor;
+  if (!types && !actor) return null;
+  return (e) =>
+    (!types || types.has(e.type)) &&
+    (!actor || (e.actor.type === actor.type && (actor.id === undefined || ('id' in e.actor && e.actor.id === actor.id))));
 }
 
 /**
@@ -70,6 +104,12 @@ export function memoryStore(): Store {
   const outbox = new Map<string, OutboxItem>();
   const outboxByConversation = new Map<string, Set<string>>();
   const agents = new Map<string, Agent>();
+  const contactIndex = new ContactIndex();
+  const journeyByType = new Map<JourneyEventType, SortedKeys>();
+  const attributeDefinitions = new Map<string, AttributeDefinition>();
+  const tagDefinitions = new Map<string, TagDefinition>();
+  const campaigns = new Map<string, Campaign>();
+  const campaignsByCreation = new SortedKeys();
 
   // Conversations per (state, assignee), so a tab count with an assignee filter costs nothing.
   const assigned = new Map<string, number>();
@@ -151,11 +191,40 @@ export function memoryStore(): Store {
     for (const id of [...(changes.outboxUpdates ?? []).map((o) => o.id), ...(changes.outboxDeletes ?? [])]) {
       if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
     }
+    for (const { record, expectedVersion } of changes.attributeDefinitions ?? []) {
+      const current = attributeDefinitions.get(record.key);
+      if (expectedVersion === null ? current : current?.version !== expectedVersion)
+        return conflict({ kind: expectedVersion === null ? 'unique' : 'version', entity: 'attributeDefinition', id: record.key });
+    }
+    const deletedTags = new Set<string>();
+    for (const { name, expectedVersion } of changes.tagDefinitionDeletes ?? []) {
+      if (tagDefinitions.get(name)?.version !== expectedVersion || deletedTags.has(name))
+        return conflict({ kind: 'version', entity: 'tagDefinition', id: name });
+      deletedTags.add(name);
+    }
+    const writtenTags = new Set<string>();
+    for (const { record, expectedVersion } of changes.tagDefinitions ?? []) {
+      const current = deletedTags.has(record.name) ? undefined : tagDefinitions.get(record.name);
+      if (writtenTags.has(record.name) || (expectedVersion === null ? current : current?.version !== expectedVersion))
+        return conflict({ kind: expectedVersion === null ? 'unique' : 'version', entity: 'tagDefinition', id: record.name });
+      writtenTags.add(record.name);
+    }
+    const campaignIds = new Set<string>();
+    for (const { record, expectedVersion } of changes.campaigns ?? []) {
+      const current = campaigns.get(record.id);
+      if (campaignIds.has(record.id) || (expectedVersion === null ? current : current?.version !== expectedVersion))
+        return conflict({ kind: expectedVersion === null ? 'unique' : 'version', entity: 'campaign', id: record.id });
+      campaignIds.add(record.id);
+    }
+    for (const { id } of changes.campaignIncrements ?? []) {
+      if (!campaigns.has(id) && !campaignIds.has(id)) return conflict({ kind: 'version', entity: 'campaign', id });
+    }
     return { ok: true };
   }
 
   function apply(changes: ChangeSet): void {
     for (const { record } of changes.contacts ?? []) {
+      contactIndex.update(contacts.get(record.id), record);
       contacts.set(record.id, deepFreeze(record));
       contactByAddress.set(pairKey(record.channel, record.address), record.id);
     }
@@ -180,7 +249,7 @@ export function memoryStore(): Store {
     for (const m of changes.messages ?? []) {
       messages.set(m.id, deepFreeze(m));
       if (m.externalId !== null) messageByExternal.set(pairKey(m.channel, m.externalId), m.id);
-      timeline(messagesByConversation, m.conversationId).keys.insert(sortKey(m.at, m.id));
+      if (m.conversationId !== null) timeline(messagesByConversation, m.conversationId).keys.insert(sortKey(m.at, m.id));
     }
     for (const u of changes.messageUpdates ?? []) {
       const current = messages.get(u.id)!;
@@ -197,6 +266,9 @@ export function memoryStore(): Store {
     for (const e of changes.journey ?? []) {
       journey.set(e.id, deepFreeze(e));
       timeline(journeyByContact, e.contactId).keys.insert(sortKey(e.at, e.id));
+      let byType = journeyByType.get(e.type);
+      if (!byType) journeyByType.set(e.type, (byType = new SortedKeys()));
+      byType.insert(sortKey(e.at, e.id));
     }
     for (const o of changes.outboxInserts ?? []) {
       outbox.set(o.id, deepFreeze({ ...o }));
@@ -214,6 +286,21 @@ export function memoryStore(): Store {
       const queue = outboxByConversation.get(item.conversationId)!;
       queue.delete(id);
       if (queue.size === 0) outboxByConversation.delete(item.conversationId);
+    }
+    for (const { record } of changes.attributeDefinitions ?? []) attributeDefinitions.set(record.key, deepFreeze(record));
+    for (const { name } of changes.tagDefinitionDeletes ?? []) tagDefinitions.delete(name);
+    for (const { record } of changes.tagDefinitions ?? []) tagDefinitions.set(record.name, deepFreeze(record));
+    for (const { record, expectedVersion } of changes.campaigns ?? []) {
+      const current = campaigns.get(record.id);
+      // Figures are the store's: an update never overwrites them (see ChangeSet.campaigns).
+      campaigns.set(record.id, deepFreeze(expectedVersion === null || !current ? { ...record } : { ...record, counts: current.counts }));
+      if (!current) campaignsByCreation.insert(sortKey(record.createdAt, record.id));
+    }
+    for (const { id, counts } of changes.campaignIncrements ?? []) {
+      const current = campaigns.get(id)!;
+      const next = { ...current.counts };
+      for (const [figure, delta] of Object.entries(counts)) next[figure as keyof typeof next] += delta ?? 0;
+      campaigns.set(id, deepFreeze({ ...current, counts: next }));
     }
   }
 
@@ -287,7 +374,47 @@ export function memoryStore(): Store {
     },
 
     async listJourney(contactId, query) {
-      return timeline(journeyByContact, contactId).page(journey, query);
+      const keep = journeyFilter(query);
+      const events = timeline(journeyByContact, contactId);
+      return keep ? events.pageWhere(journey, query, keep) : events.page(journey, query);
+    },
+    async listEvents({ types, from, to, cursor, limit }) {
+      // One sorted index per type: take each type's next keys in range, then merge.
+      const keys: string[] = [];
+      for (const type of new Set(types)) {
+        for (const key of journeyByType.get(type)?.after(cursor ?? from, limit + 1) ?? []) {
+          if (key.slice(0, key.indexOf('\u0000')) >= to) break;
+          keys.push(key);
+        }
+      }
+      keys.sort();
+      const more = keys.length > limit;
+      const page = keys.slice(0, limit);
+      return { items: page.map((k) => journey.get(idOfKey(k))!), nextCursor: more ? page[page.length - 1]! : null };
+    },
+
+    async countContacts(filter) {
+      return contactIndex.count(filter, (id) => contacts.get(id)!, () => contacts.values());
+    },
+    async listContacts(filter, query) {
+      return contactIndex.page(filter, query, (id) => contacts.get(id)!);
+    },
+
+    async listAttributeDefinitions() {
+      return [...attributeDefinitions.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    },
+    async listTagDefinitions() {
+      return [...tagDefinitions.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    },
+
+    async getCampaign(id) {
+      return campaigns.get(id) ?? null;
+    },
+    async listCampaigns({ cursor, limit }) {
+      const keys = campaignsByCreation.before(cursor, limit + 1);
+      const more = keys.length > limit;
+      const page = keys.slice(0, limit);
+      return { items: page.map((k) => campaigns.get(idOfKey(k))!), nextCursor: more ? page[page.length - 1]! : null };
     },
 
     async claimOutbox({ now, leaseUntil, limit, conversations }) {

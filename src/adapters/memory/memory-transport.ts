@@ -34,6 +34,8 @@ export interface MemoryTransportOptions {
   channel?: string;
   /** Called with every accepted message, for demos and simulations that play the customer. */
   onSend?: (message: SentMessage) => void;
+  /** Advertised as {@link Transport.maxPerSecond}, so the engine paces its sends. */
+  maxPerSecond?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
   const prefix = `mem.${globalThis.crypto.randomUUID().slice(0, 8)}`;
   return {
     channel: options.channel ?? 'whatsapp',
+    ...(options.maxPerSecond === undefined ? {} : { maxPerSecond: options.maxPerSecond }),
     sent,
     attempts,
     fail({ times = 1, kind = 'retryable', to, retryAfterMs } = {}) {

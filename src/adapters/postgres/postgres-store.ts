@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { LiveChatError, parseInput } from '../../errors.js';
 import type { Conversation } from '../../model/conversation.js';
-import type { ChangeSet, CommitConflict, CommitResult, Page, PageQuery, Store, StoreCapabilities } from '../../ports/store.js';
+import type { ChangeSet, CommitConflict, CommitResult, JourneyPageQuery, Page, PageQuery, Store, StoreCapabilities } from '../../ports/store.js';
 import { isPool, type PostgresClient } from './client.js';
+import { contactFilterSql } from './contact-filter.js';
 import { migrate } from './migrate.js';
 import {
   AGENT_COLUMNS,
+  ATTRIBUTE_DEFINITION_COLUMNS,
+  CAMPAIGN_COLUMNS,
+  TAG_DEFINITION_COLUMNS,
+  toAttributeDefinition,
+  toCampaign,
+  toTagDefinition,
   CONTACT_COLUMNS,
   CONVERSATION_COLUMNS,
   JOURNEY_COLUMNS,
@@ -78,6 +85,20 @@ function decodeCursor(cursor: string): [string, string] {
   return [at, cursor.slice(bar + 1)];
 }
 
+/** The extra condition of a filtered journey page, or none; see {@link JourneyPageQuery}. */
+function journeyNarrowing(query: JourneyPageQuery): ((params: unknown[]) => string) | undefined {
+  const { types, actor } = query;
+  if (!types && !actor) return undefined;
+  return (params) => {
+    const parts: string[] = [];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    if (types) parts.push(`type = any(${bind(types)}::text[])`);
+    if (actor) parts.push(`actor ->> 'type' = ${bind(actor.type)}`);
+    if (actor?.id !== undefined) parts.push(`actor ->> 'id' = ${bind(actor.id)}`);
+    return parts.join(' and ');
+  };
+}
+
 type DbError = { code?: string; detail?: string; hint?: string; constraint?: string };
 
 /** Splits a change set into the parts the commit function takes, omitting empty ones. */
@@ -95,6 +116,14 @@ function toPayload(changes: ChangeSet): string {
   for (const o of changes.outboxInserts ?? []) add('outboxInserts', o);
   for (const o of changes.outboxUpdates ?? []) add('outboxUpdates', o);
   for (const id of changes.outboxDeletes ?? []) add('outboxDeletes', id);
+  for (const w of changes.attributeDefinitions ?? [])
+    w.expectedVersion === null ? add('attributeDefinitionInserts', w.record) : add('attributeDefinitionUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+  for (const d of changes.tagDefinitionDeletes ?? []) add('tagDefinitionDeletes', d);
+  for (const w of changes.tagDefinitions ?? [])
+    w.expectedVersion === null ? add('tagDefinitionInserts', w.record) : add('tagDefinitionUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+  for (const w of changes.campaigns ?? [])
+    w.expectedVersion === null ? add('campaignInserts', w.record) : add('campaignUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+  for (const i of changes.campaignIncrements ?? []) add('campaignIncrements', i);
   return Object.keys(p).length === 0 ? '' : JSON.stringify(p);
 }
 
@@ -143,7 +172,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
   const commitSql = `select ${s}.commit_changes($1::jsonb) as statements`;
 
-  async function page<T>(sql: { table: string; columns: string; owner: string }, ownerId: string, query: PageQuery, map: (r: Record<string, unknown>) => T & { at: string; id: string }): Promise<Page<T>> {
+  async function page<T>(
+    sql: { table: string; columns: string; owner: string },
+    ownerId: string,
+    query: PageQuery,
+    map: (r: Record<string, unknown>) => T & { at: string; id: string },
+    narrow?: (params: unknown[]) => string,
+  ): Promise<Page<T>> {
     const asc = query.order === 'asc';
     const params: unknown[] = [ownerId, query.limit + 1];
     let after = '';
@@ -151,6 +186,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       params.push(...decodeCursor(query.cursor));
       after = ` and (at, id) ${asc ? '>' : '<'} ($3::timestamptz, $4)`;
     }
+    if (narrow) after += ` and ${narrow(params)}`;
     const dir = asc ? 'asc' : 'desc';
     const { rows } = await q(`select ${sql.columns} from ${s}.${sql.table} where ${sql.owner} = $1${after} order by at ${dir}, id ${dir} limit $2`, params);
     const items = rows.slice(0, query.limit).map(map);
@@ -268,7 +304,66 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return rows[0] ? toMessage(rows[0]) : null;
     },
     listMessages: (conversationId, query) => page({ table: 'messages', columns: MESSAGE_COLUMNS, owner: 'conversation_id' }, conversationId, query, toMessage),
-    listJourney: (contactId, query) => page({ table: 'journey', columns: JOURNEY_COLUMNS, owner: 'contact_id' }, contactId, query, toJourneyEvent),
+    listJourney: (contactId, query) =>
+      page({ table: 'journey', columns: JOURNEY_COLUMNS, owner: 'contact_id' }, contactId, query, toJourneyEvent, journeyNarrowing(query)),
+    async listEvents({ types, from, to, cursor, limit }) {
+      const params: unknown[] = [types, from, to, limit + 1];
+      let after = '';
+      if (cursor) {
+        params.push(...decodeCursor(cursor));
+        after = ' and (at, id) > ($5::timestamptz, $6)';
+      }
+      const { rows } = await q(
+        `select ${JOURNEY_COLUMNS} from ${s}.journey
+         where type = any($1::text[]) and at >= $2::timestamptz and at < $3::timestamptz${after}
+         order by at, id limit $4`,
+        params,
+      );
+      const items = rows.slice(0, limit).map(toJourneyEvent);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null };
+    },
+
+    async countContacts(filter) {
+      const params: unknown[] = [];
+      const { rows } = await q<{ n: string | number }>(`select count(*) as n from ${s}.contacts where ${contactFilterSql(filter, params)}`, params);
+      return Number(rows[0]?.n ?? 0);
+    },
+    async listContacts(filter, { cursor, limit }) {
+      const params: unknown[] = [limit + 1];
+      let where = contactFilterSql(filter, params);
+      // Contacts page by id: a cursor is the last id, valid while contacts are added.
+      if (cursor) where += ` and id > ${(params.push(cursor), `$${params.length}`)}`;
+      const { rows } = await q(`select ${CONTACT_COLUMNS} from ${s}.contacts where ${where} order by id limit $1`, params);
+      const items = rows.slice(0, limit).map(toContact);
+      return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+    },
+
+    async listAttributeDefinitions() {
+      const { rows } = await q(`select ${ATTRIBUTE_DEFINITION_COLUMNS} from ${s}.attribute_definitions order by key collate "C"`);
+      return rows.map(toAttributeDefinition);
+    },
+    async listTagDefinitions() {
+      const { rows } = await q(`select ${TAG_DEFINITION_COLUMNS} from ${s}.tag_definitions order by name collate "C"`);
+      return rows.map(toTagDefinition);
+    },
+
+    async getCampaign(id) {
+      const { rows } = await q(`select ${CAMPAIGN_COLUMNS} from ${s}.campaigns where id = $1`, [id]);
+      return rows[0] ? toCampaign(rows[0]) : null;
+    },
+    async listCampaigns({ cursor, limit }) {
+      const params: unknown[] = [limit + 1];
+      let where = 'true';
+      if (cursor) {
+        params.push(...decodeCursor(cursor));
+        where = '(created_at, id) < ($2::timestamptz, $3)';
+      }
+      const { rows } = await q(`select ${CAMPAIGN_COLUMNS} from ${s}.campaigns where ${where} order by created_at desc, id desc limit $1`, params);
+      const items = rows.slice(0, limit).map(toCampaign);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    },
 
     async claimOutbox({ now, leaseUntil, limit, conversations }) {
       const params: unknown[] = [now, leaseUntil, limit];

@@ -1,8 +1,11 @@
 import type { Agent } from '../../model/agent.js';
+import type { AttributeDefinition } from '../../model/attribute.js';
+import type { Campaign } from '../../model/campaign.js';
 import type { Contact } from '../../model/contact.js';
 import type { Conversation } from '../../model/conversation.js';
 import type { JourneyEvent } from '../../model/journey.js';
 import type { Message } from '../../model/message.js';
+import type { TagDefinition } from '../../model/tag.js';
 import type { OutboxItem } from '../../ports/store.js';
 
 // Rows come back with snake_case columns, timestamptz as Date (both pg and PGlite parse it;
@@ -51,11 +54,11 @@ export const toConversation = (r: Row): Conversation => ({
   version: r.version as number,
 });
 
-export const MESSAGE_COLUMNS = 'id, conversation_id, contact_id, channel, direction, author, content, external_id, reply_to, status, error, at, status_at';
+export const MESSAGE_COLUMNS = 'id, conversation_id, contact_id, channel, direction, author, content, external_id, reply_to, status, error, at, status_at, campaign_id';
 
 export const toMessage = (r: Row): Message => ({
   id: r.id as string,
-  conversationId: r.conversation_id as string,
+  conversationId: (r.conversation_id as string | null) ?? null,
   contactId: r.contact_id as string,
   channel: r.channel as string,
   direction: r.direction as Message['direction'],
@@ -67,6 +70,8 @@ export const toMessage = (r: Row): Message => ({
   error: (r.error as Message['error']) ?? null,
   at: iso(r.at),
   statusAt: iso(r.status_at),
+  // Optional fields are absent, not null, on records that never had them.
+  ...(r.campaign_id == null ? {} : { campaignId: r.campaign_id as string }),
 });
 
 export const JOURNEY_COLUMNS = 'id, contact_id, conversation_id, type, actor, at, data';
@@ -82,7 +87,7 @@ export const toJourneyEvent = (r: Row): JourneyEvent => ({
 });
 
 export const OUTBOX_COLUMNS =
-  'id, message_id, conversation_id, contact_id, channel, recipient, content, reply_to, attempts, due_at, lease_until, created_at, last_error';
+  'id, message_id, conversation_id, contact_id, channel, recipient, content, reply_to, attempts, due_at, lease_until, created_at, last_error, campaign_id';
 
 export const toOutboxItem = (r: Row): OutboxItem => ({
   id: r.id as string,
@@ -98,8 +103,50 @@ export const toOutboxItem = (r: Row): OutboxItem => ({
   leaseUntil: isoOrNull(r.lease_until),
   createdAt: iso(r.created_at),
   lastError: (r.last_error as OutboxItem['lastError']) ?? null,
+  ...(r.campaign_id == null ? {} : { campaignId: r.campaign_id as string }),
 });
 
 export const AGENT_COLUMNS = 'id, name, role';
 
 export const toAgent = (r: Row): Agent => ({ id: r.id as string, name: r.name as string, role: r.role as Agent['role'] });
+
+export const ATTRIBUTE_DEFINITION_COLUMNS = 'key, type, label, options, description, created_at, version';
+
+export const toAttributeDefinition = (r: Row): AttributeDefinition => ({
+  key: r.key as string,
+  type: r.type as AttributeDefinition['type'],
+  label: r.label as string,
+  options: (r.options as string[] | null) ?? null,
+  description: (r.description as string | null) ?? null,
+  createdAt: iso(r.created_at),
+  version: r.version as number,
+});
+
+export const TAG_DEFINITION_COLUMNS = 'name, category, description, color, created_at, version';
+
+export const toTagDefinition = (r: Row): TagDefinition => ({
+  name: r.name as string,
+  category: r.category as string,
+  description: (r.description as string | null) ?? null,
+  color: (r.color as string | null) ?? null,
+  createdAt: iso(r.created_at),
+  version: r.version as number,
+});
+
+export const CAMPAIGN_COLUMNS = 'id, name, tag, channel, template, audience, status, created_by, created_at, finished_at, queue_cursor, counts, version';
+
+export const toCampaign = (r: Row): Campaign => ({
+  id: r.id as string,
+  name: r.name as string,
+  tag: r.tag as string,
+  channel: r.channel as string,
+  template: r.template as Campaign['template'],
+  audience: r.audience as Campaign['audience'],
+  status: r.status as Campaign['status'],
+  createdBy: r.created_by as Campaign['createdBy'],
+  createdAt: iso(r.created_at),
+  finishedAt: isoOrNull(r.finished_at),
+  cursor: (r.queue_cursor as string | null) ?? null,
+  counts: r.counts as Campaign['counts'],
+  version: r.version as number,
+});

@@ -16,15 +16,117 @@ const conflict = (kind: string, entity: string, id: string) =>
   `raise exception using errcode = '${CONFLICT_SQLSTATE}', message = 'livechat-engine commit conflict', detail = '${kind} ${entity}', hint = ${id}`;
 
 /**
+ * The parts of the commit function that step 2 adds: attribute definitions, the tag catalog
+ * (deletes before inserts, so a rename is one change set), campaigns, and campaign increments
+ * (after campaigns, so a campaign inserted in the same change set can be incremented).
+ */
+function profileParts(s: string): string {
+  // Versioned writes of a keyed catalog: one multi-row insert, then row-by-row checked updates.
+  const versioned = (entity: string, table: string, key: string, columns: [string, string, string][], keepOnUpdate: string[] = []) => {
+    const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
+    const cols = columns.map(([, column]) => column).join(', ');
+    const fields = columns.map(([field]) => `"${field}"`).join(', ');
+    const sets = columns
+      .filter(([, column]) => column !== key && !keepOnUpdate.includes(column))
+      .map(([field, column]) => `${column} = w."${field}"`)
+      .join(', ');
+    const keyField = columns.find(([, column]) => column === key)![0];
+    return `
+  if cs ? '${entity}Inserts' then
+    with input as (
+      select * from jsonb_to_recordset(cs->'${entity}Inserts') as r(${recordset})
+    ), done as (
+      insert into ${s}.${table} (${cols}) select ${fields} from input
+      on conflict do nothing returning ${key}
+    )
+    select i."${keyField}" into missing from input i where i."${keyField}" not in (select ${key} from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
+  end if;
+
+  if cs ? '${entity}Updates' then
+    for w in select * from jsonb_to_recordset(cs->'${entity}Updates') as r(${recordset}, "expectedVersion" integer)
+    loop
+      update ${s}.${table} set ${sets} where ${key} = w."${keyField}" and version = w."expectedVersion";
+      statements := statements + 1;
+      if not found then ${conflict('version', entity, `w."${keyField}"`)}; end if;
+    end loop;
+  end if;
+`;
+  };
+  return `
+${versioned('attributeDefinition', 'attribute_definitions', 'key', [
+  ['key', 'key', 'text'],
+  ['type', 'type', 'text'],
+  ['label', 'label', 'text'],
+  ['options', 'options', 'jsonb'],
+  ['description', 'description', 'text'],
+  ['createdAt', 'created_at', 'timestamptz'],
+  ['version', 'version', 'integer'],
+])}
+  if cs ? 'tagDefinitionDeletes' then
+    for w in select * from jsonb_to_recordset(cs->'tagDefinitionDeletes') as r(name text, "expectedVersion" integer)
+    loop
+      delete from ${s}.tag_definitions where name = w.name and version = w."expectedVersion";
+      statements := statements + 1;
+      if not found then ${conflict('version', 'tagDefinition', 'w.name')}; end if;
+    end loop;
+  end if;
+${versioned('tagDefinition', 'tag_definitions', 'name', [
+  ['name', 'name', 'text'],
+  ['category', 'category', 'text'],
+  ['description', 'description', 'text'],
+  ['color', 'color', 'text'],
+  ['createdAt', 'created_at', 'timestamptz'],
+  ['version', 'version', 'integer'],
+])}
+${versioned(
+  'campaign',
+  'campaigns',
+  'id',
+  [
+    ['id', 'id', 'text'],
+    ['name', 'name', 'text'],
+    ['tag', 'tag', 'text'],
+    ['channel', 'channel', 'text'],
+    ['template', 'template', 'jsonb'],
+    ['audience', 'audience', 'jsonb'],
+    ['status', 'status', 'text'],
+    ['createdBy', 'created_by', 'jsonb'],
+    ['createdAt', 'created_at', 'timestamptz'],
+    ['finishedAt', 'finished_at', 'timestamptz'],
+    ['cursor', 'queue_cursor', 'text'],
+    ['counts', 'counts', 'jsonb'],
+    ['version', 'version', 'integer'],
+  ],
+  // Figures change only through increments: an update keeps the stored ones.
+  ['counts'],
+)}
+  -- One row at a time: two increments of one campaign in a change set must both count.
+  if cs ? 'campaignIncrements' then
+    for w in select * from jsonb_to_recordset(cs->'campaignIncrements') as r(id text, counts jsonb)
+    loop
+      update ${s}.campaigns c set counts = c.counts || coalesce((
+        select jsonb_object_agg(d.key, coalesce((c.counts->>d.key)::bigint, 0) + (d.value #>> '{}')::bigint)
+        from jsonb_each(w.counts) d), '{}'::jsonb)
+      where c.id = w.id;
+      statements := statements + 1;
+      if not found then ${conflict('version', 'campaign', 'w.id')}; end if;
+    end loop;
+  end if;
+`;
+}
+
+/**
  * The commit function: applies a whole change set in the one statement that calls it, so a
  * unit of work is one round trip and one transaction. Inserts are multi-row with
  * `on conflict do nothing` and the ids that did not land name the unique conflict; versioned
  * updates run row by row on the primary key (`where version = expected`). Any conflict raises,
  * which rolls the statement back whole. Returns how many statements it ran, for benchmarks.
  */
-function commitFunction(s: string): string {
+function commitFunction(s: string, v: 1 | 2): string {
   return `
-create function ${s}.commit_changes(cs jsonb) returns integer language plpgsql as $fn$
+${v === 1 ? 'create' : 'create or replace'} function ${s}.commit_changes(cs jsonb) returns integer language plpgsql as $fn$
 declare
   statements integer := 0;
   missing text;
@@ -102,12 +204,12 @@ begin
     with input as (
       select * from jsonb_to_recordset(cs->'messages') as r(
         id text, "conversationId" text, "contactId" text, channel text, direction text, author jsonb,
-        content jsonb, "externalId" text, "replyTo" text, status text, error jsonb, at timestamptz, "statusAt" timestamptz)
+        content jsonb, "externalId" text, "replyTo" text, status text, error jsonb, at timestamptz, "statusAt" timestamptz${v === 1 ? '' : ', "campaignId" text'})
     ), done as (
       insert into ${s}.messages (id, conversation_id, contact_id, channel, direction, author, content, external_id,
-        reply_to, status, error, at, status_at)
+        reply_to, status, error, at, status_at${v === 1 ? '' : ', campaign_id'})
       select id, "conversationId", "contactId", channel, direction, author, content, "externalId", "replyTo",
-        status, error, at, "statusAt" from input
+        status, error, at, "statusAt"${v === 1 ? '' : ', "campaignId"'} from input
       on conflict do nothing returning id
     )
     select i.id into missing from input i where i.id not in (select id from done) limit 1;
@@ -148,12 +250,12 @@ begin
       select * from jsonb_to_recordset(cs->'outboxInserts') as r(
         id text, "messageId" text, "conversationId" text, "contactId" text, channel text, "to" text,
         content jsonb, "replyTo" text, attempts integer, "dueAt" timestamptz, "leaseUntil" timestamptz,
-        "createdAt" timestamptz, "lastError" jsonb)
+        "createdAt" timestamptz, "lastError" jsonb${v === 1 ? '' : ', "campaignId" text'})
     ), done as (
       insert into ${s}.outbox (id, message_id, conversation_id, contact_id, channel, recipient, content, reply_to,
-        attempts, due_at, lease_until, created_at, last_error)
+        attempts, due_at, lease_until, created_at, last_error${v === 1 ? '' : ', campaign_id'})
       select id, "messageId", "conversationId", "contactId", channel, "to", content, "replyTo", attempts, "dueAt",
-        "leaseUntil", "createdAt", "lastError" from input
+        "leaseUntil", "createdAt", "lastError"${v === 1 ? '' : ', "campaignId"'} from input
       on conflict do nothing returning id
     )
     select i.id into missing from input i where i.id not in (select id from done) limit 1;
@@ -183,7 +285,7 @@ begin
     statements := statements + 1;
     if missing is not null then ${conflict('version', 'outbox', 'missing')}; end if;
   end if;
-
+${v === 1 ? '' : profileParts(s)}
   return statements;
 end
 $fn$`;
@@ -297,7 +399,55 @@ export function migrations(s: string): Migration[] {
           name text not null,
           role text not null
         )`,
-        commitFunction(s),
+        commitFunction(s, 1),
+      ],
+    },
+    {
+      version: 2,
+      name: 'profiles, tag catalog, attribute definitions, campaigns',
+      statements: [
+        // Broadcast messages belong to no conversation and name their campaign.
+        `alter table ${s}.messages alter column conversation_id drop not null`,
+        `alter table ${s}.messages add column campaign_id text`,
+        `alter table ${s}.outbox add column campaign_id text`,
+        `create table ${s}.attribute_definitions (
+          key text primary key,
+          type text not null,
+          label text not null,
+          options jsonb,
+          description text,
+          created_at timestamptz not null,
+          version integer not null
+        )`,
+        `create table ${s}.tag_definitions (
+          name text primary key,
+          category text not null,
+          description text,
+          color text,
+          created_at timestamptz not null,
+          version integer not null
+        )`,
+        `create table ${s}.campaigns (
+          id text primary key,
+          name text not null,
+          tag text not null,
+          channel text not null,
+          template jsonb not null,
+          audience jsonb not null,
+          status text not null,
+          created_by jsonb not null,
+          created_at timestamptz not null,
+          finished_at timestamptz,
+          queue_cursor text,
+          counts jsonb not null,
+          version integer not null
+        )`,
+        `create index campaigns_created_idx on ${s}.campaigns (created_at, id)`,
+        // Dashboards read events of a few types over a time range, across contacts.
+        `create index journey_type_idx on ${s}.journey (type, at, id)`,
+        // Audiences by last-seen time (tags and attributes use the GIN indexes of step 1).
+        `create index contacts_last_seen_idx on ${s}.contacts (last_seen_at)`,
+        commitFunction(s, 2),
       ],
     },
   ];

@@ -77,7 +77,6 @@ export async function transfer(ctx: EngineContext, id: string, raw: TransferInpu
     conversationId,
     { type: 'agent', id: agent.id },
     { type: 'agent.transfer', agentId: agent.id, admin: agent.role === 'admin', to: to.id },
-    { to: to.id },
   );
 }
 

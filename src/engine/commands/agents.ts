@@ -1,5 +1,6 @@
 import { LiveChatError, parseInput } from '../../errors.js';
 import { idSchema } from '../../model/actor.js';
+import type { Actor } from '../../model/actor.js';
 import type { Agent } from '../../model/agent.js';
 import type { EngineContext } from '../context.js';
 import { agentInputSchema } from '../inputs.js';
@@ -19,4 +20,17 @@ export async function upsertAgent(ctx: EngineContext, input: Agent): Promise<Age
 
 export async function getAgent(ctx: EngineContext, id: string): Promise<Agent | null> {
   return ctx.store.getAgent(parseInput(idSchema, id, 'agentId'));
+}
+
+/**
+ * The actor of a configuration change or broadcast: integrator code, or an agent who must be an
+ * admin (`FORBIDDEN` otherwise).
+ */
+export async function requireAdmin(ctx: EngineContext, by: 'api' | { agentId: string }): Promise<Actor> {
+  if (by === 'api') return { type: 'api' };
+  const agent = await requireAgent(ctx, by.agentId);
+  if (agent.role !== 'admin') {
+    throw new LiveChatError('FORBIDDEN', { message: `Agent ${agent.id} is not an admin.`, details: { agentId: agent.id } });
+  }
+  return { type: 'agent', id: agent.id };
 }

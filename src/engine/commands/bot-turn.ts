@@ -10,7 +10,8 @@ import { journal, nowIso, type EngineContext } from '../context.js';
 import { applyLifecycle, hasEffect, type AppliedStep } from '../lifecycle-step.js';
 import { queueOutbound, touch } from '../outbound.js';
 import { setAttributeValues } from './contacts.js';
-import { tagContact } from '../tagging.js';
+import { applyTagRules, tagContact } from '../tagging.js';
+import { attributeDefinitions, validateAttributeValues } from '../attributes.js';
 import { runUnit } from '../unit-of-work.js';
 
 const BOT = { type: 'bot' } as const;
@@ -59,10 +60,19 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
  */
 export async function runBotTurn(ctx: EngineContext, messageId: string): Promise<void> {
   const message = await ctx.store.getMessage(messageId);
-  if (!message) return;
+  if (!message || message.conversationId === null) return;
   const [contact, conversation] = await Promise.all([ctx.store.getContact(message.contactId), ctx.store.getConversation(message.conversationId)]);
   if (!contact || !conversation) return;
-  const outcome = await askBot(ctx, { contact, conversation, message });
+  let outcome = await askBot(ctx, { contact, conversation, message });
+  // Attributes a bot learnt are checked like an agent's; a bad one makes the decision invalid.
+  if (outcome.ok && outcome.decision.attributes) {
+    try {
+      outcome = { ok: true, decision: { ...outcome.decision, attributes: validateAttributeValues(ctx, await attributeDefinitions(ctx), outcome.decision.attributes) } };
+    } catch (error) {
+      if (!(error instanceof LiveChatError)) throw error;
+      outcome = { ok: false, error: `bot returned an invalid decision: ${error.message}` };
+    }
+  }
   if (!outcome.ok) ctx.logger.warn(outcome.error, { conversationId: conversation.id, messageId });
 
   await runUnit(ctx, async () => {
@@ -109,6 +119,11 @@ export async function runBotTurn(ctx: EngineContext, messageId: string): Promise
         const change = setAttributeValues(ctx, person, decision.attributes, BOT, now, current.id);
         person = change.contact;
         journey.push(...change.journey);
+        if (change.changes.length > 0) {
+          const ruled = applyTagRules(ctx, { contact: person, conversation: current, message, events: [{ trigger: 'attribute.changed', changes: change.changes }], at: now });
+          person = ruled.contact;
+          journey.push(...ruled.journey);
+        }
       }
       for (const tag of decision.tags ?? []) {
         const change = tagContact(ctx, person, tag, { source: 'api', actor: BOT, at: now, conversationId: current.id, campaignId: null });

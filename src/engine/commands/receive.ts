@@ -9,7 +9,10 @@ import { journal, later, latest, nowIso, type EngineContext } from '../context.j
 import { touch } from '../outbound.js';
 import { receiveInputSchema, receiveOptionsSchema, type ReceiveInput, type ReceiveOptions } from '../inputs.js';
 import { applyLifecycle, hasEffect } from '../lifecycle-step.js';
-import { applyTagRules, tagContact } from '../tagging.js';
+import { broadcastRepliedTo } from '../broadcast-replies.js';
+import { applyTagRules, tagContact, type RuleEvent } from '../tagging.js';
+import { contentText } from '../../model/content-text.js';
+import type { Content } from '../../model/content.js';
 import { runUnit } from '../unit-of-work.js';
 import { runBotTurn } from './bot-turn.js';
 
@@ -53,13 +56,21 @@ export function openConversation(ctx: EngineContext, contact: Contact, at: strin
   };
 }
 
+/** The first-message tag: the first keyword rule that matches the message, else the default. */
+function firstMessageTag(ctx: EngineContext, content: Content): string | null {
+  const text = contentText(content).toLowerCase();
+  const rule = ctx.policy.firstMessageTagRules.find((r) => r.keywords.some((k) => text.includes(k.toLowerCase())));
+  return rule?.tag ?? ctx.policy.firstMessageTag;
+}
+
 export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOptions?: ReceiveOptions): Promise<ReceiveResult> {
   const input = parseInput(receiveInputSchema, rawInput, 'receive input');
   const options = parseInput(receiveOptionsSchema, rawOptions, 'receive options');
 
   const duplicateOf = async (message: Message): Promise<ReceiveResult> => ({
     message,
-    conversation: (await ctx.store.getConversation(message.conversationId))!,
+    // An inbound message always belongs to a conversation.
+    conversation: (await ctx.store.getConversation(message.conversationId!))!,
     contact: (await ctx.store.getContact(message.contactId))!,
     duplicate: true,
   });
@@ -149,6 +160,8 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
       );
 
       const contactVersion = contact.version;
+      // Read before this message moves lastInboundAt: is it the first reply to a broadcast?
+      const repliedTo = firstMessage ? null : broadcastRepliedTo(ctx, contact, now);
       contact = {
         ...contact,
         name: input.profile?.name ?? contact.name,
@@ -160,12 +173,22 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
       if (input.referral) {
         journey.push(journal(ctx, { type: 'referral.received', contactId: contact.id, conversationId: nextConversation.id, actor: CUSTOMER, at: now, data: { ...input.referral, messageId: message.id } }));
       }
-      if (firstMessage && ctx.policy.firstMessageTag) {
-        const tagged = tagContact(ctx, contact, ctx.policy.firstMessageTag, { source: 'first-message', actor: SYSTEM, at: now, conversationId: nextConversation.id, campaignId: null });
+      const firstTag = firstMessage ? firstMessageTag(ctx, input.content) : null;
+      if (firstTag) {
+        const tagged = tagContact(ctx, contact, firstTag, { source: 'first-message', actor: SYSTEM, at: now, conversationId: nextConversation.id, campaignId: null });
         contact = tagged.contact;
         journey.push(...tagged.journey);
       }
-      const ruled = applyTagRules(ctx, { contact, conversation: nextConversation, message, firstMessage, at: now });
+      if (repliedTo) {
+        journey.push(journal(ctx, { type: 'broadcast.replied', contactId: contact.id, conversationId: nextConversation.id, actor: CUSTOMER, at: now, data: { ...repliedTo, messageId: message.id } }));
+      }
+      const events: RuleEvent[] = [
+        ...(firstMessage ? [{ trigger: 'first.message' as const }] : []),
+        { trigger: 'message.received' },
+        ...(input.referral ? [{ trigger: 'referral.received' as const }] : []),
+        ...(repliedTo ? [{ trigger: 'broadcast.replied' as const, campaignId: repliedTo.campaignId }] : []),
+      ];
+      const ruled = applyTagRules(ctx, { contact, conversation: nextConversation, message, events, at: now });
       contact = ruled.contact;
       journey.push(...ruled.journey);
 
@@ -175,6 +198,7 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
           conversations,
           messages: [message],
           journey,
+          ...(repliedTo ? { campaignIncrements: [{ id: repliedTo.campaignId, counts: { replied: 1 } }] } : {}),
         },
         result: { contact, conversation: nextConversation, message, duplicate: false },
       };

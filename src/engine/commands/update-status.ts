@@ -3,6 +3,7 @@ import { isStatusAdvance, type Message } from '../../model/message.js';
 import { journal, nowIso, type EngineContext } from '../context.js';
 import { statusInputSchema, type StatusInput } from '../inputs.js';
 import { runUnit } from '../unit-of-work.js';
+import { figuresFor } from '../campaigns.js';
 
 /**
  * What `chat.updateStatus` returns: the message as stored afterwards (`null` when no message
@@ -18,7 +19,8 @@ export interface StatusResult {
 
 /**
  * Applies a delivery receipt. Receipts arrive late, twice and out of order: the status only
- * moves forward, so a duplicate or a stale receipt changes nothing.
+ * moves forward, so a duplicate or a stale receipt changes nothing. A broadcast message's
+ * receipt moves its campaign's figures in the same commit.
  */
 export async function updateStatus(ctx: EngineContext, raw: StatusInput): Promise<StatusResult> {
   const input = parseInput(statusInputSchema, raw, 'status input');
@@ -46,6 +48,8 @@ export async function updateStatus(ctx: EngineContext, raw: StatusInput): Promis
       changes: {
         messageUpdates: [{ id: message.id, expectedStatus: message.status, status: input.status, statusAt, error }],
         journey,
+        // A broadcast's figures follow its messages' receipts.
+        ...(message.campaignId === undefined ? {} : { campaignIncrements: [{ id: message.campaignId, counts: figuresFor(message.status, input.status) }] }),
       },
       result: { message: updated, changed: true },
       events: [{ type: 'message.status', at: now, journey: null, conversation: null, contact: null, message: updated }],

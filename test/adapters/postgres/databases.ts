@@ -29,7 +29,7 @@ export const serverPool = (max = 10) => new pg.Pool({ connectionString: DATABASE
 /** Empties every table of a store, keeping the schema. */
 export async function emptyTables(store: PostgresStore): Promise<void> {
   const s = store.schema;
-  await store.client.query(`truncate ${s}.outbox, ${s}.journey, ${s}.messages, ${s}.conversations, ${s}.contacts, ${s}.agents`);
+  await store.client.query(`truncate ${s}.outbox, ${s}.journey, ${s}.messages, ${s}.conversations, ${s}.contacts, ${s}.agents, ${s}.attribute_definitions, ${s}.tag_definitions, ${s}.campaigns`);
 }
 
 /** A migrated store on `client` in a fresh schema, emptied by `reset()` between tests. */

@@ -140,6 +140,8 @@ export function floorEngine(options: FloorOptions) {
   const addMessage = (m: Message) => {
     messages.set(m.id, m);
     if (m.externalId !== null) messageByExternal.set(`${m.channel}\u0000${m.externalId}`, m);
+    // Broadcast messages belong to no conversation, so no timeline lists them (as in the stores).
+    if (m.conversationId === null) return;
     let list = messagesByConversation.get(m.conversationId);
     if (!list) messagesByConversation.set(m.conversationId, (list = []));
     list.push(m);
