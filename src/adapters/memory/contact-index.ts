@@ -24,7 +24,7 @@ function typed(value: string | number | boolean): string {
 }
 
 const idOf = (key: string) => key.slice(key.lastIndexOf(SEP) + 1);
-const SCAN_FACTOR = 3;
+const SCAN_FACTOR = 5;
 
 /**
  * How a filter is answered: the index that yields candidates (the most selective one the
@@ -105,7 +105,7 @@ export class ContactIndex {
     if (plan.driver === 'tag' && isOnlyTag(filter, plan.tag)) return plan.estimate;
     if (plan.driver === 'all' && isEmptyFilter(filter)) return plan.estimate;
     let n = 0;
-    // Measured: a candidate read by id costs about three steps of a plain walk over all contacts.
+    // Measured: reading a candidate by id costs about five steps of a plain walk at 100k contacts.
     if (values && plan.estimate * SCAN_FACTOR >= this.all.size) {
       for (const contact of values()) if (matchesContactFilter(contact, filter)) n += 1;
       return n;
