@@ -9,6 +9,7 @@ const modules: Array<[name: string, load: () => Promise<{ main: BenchMain }>]> =
   ['whatsapp', () => import('./whatsapp/webhook.bench.js')],
   ['postgres', () => import('./postgres/main.js')],
   ['inbox', () => import('./inbox/inbox.bench.js')],
+  ['profile', () => import('./profile/profile.bench.js')],
 ];
 
 const started = performance.now();
