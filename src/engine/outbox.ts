@@ -6,7 +6,7 @@ import { settleCampaign } from './campaigns.js';
 import { journal, nowIso, type EngineContext } from './context.js';
 import { tokenBucket, type Pacer } from './pacer.js';
 import { untagContact } from './tagging.js';
-import { runUnit } from './unit-of-work.js';
+import { runUnit, type Decision } from './unit-of-work.js';
 
 const CLAIM_BATCH = 100;
 
@@ -71,107 +71,109 @@ export function createDispatcher(ctx: EngineContext) {
     if (stopped) return drainCancelled(item, stopped);
     const campaign = item.campaignId === undefined ? null : await ctx.store.getCampaign(item.campaignId);
     const result = await send(item);
+    return settle(item, async (message, now) => {
+      const figures = (counts: Record<string, number>): ChangeSet =>
+        campaign ? { campaignIncrements: [{ id: campaign.id, counts: { ...counts, pending: -1 } }] } : {};
+      if (result.ok) {
+        const sent: Message = { ...message, status: 'sent', statusAt: now, externalId: result.externalId };
+        return {
+          changes: {
+            messageUpdates: [{ id: message.id, expectedStatus: 'pending', status: 'sent', statusAt: now, externalId: result.externalId }],
+            outboxDeletes: [item.id],
+            ...figures({ sent: 1 }),
+            journey: campaign
+              ? [
+                  journal(ctx, {
+                    type: 'broadcast.sent',
+                    contactId: message.contactId,
+                    conversationId: null,
+                    actor: SYSTEM,
+                    at: now,
+                    data: { campaignId: campaign.id, name: campaign.name, template: campaign.template.name, messageId: message.id },
+                  }),
+                ]
+              : [],
+          },
+          result: { retryAt: null },
+          events: [{ type: 'message.status', at: now, journey: null, conversation: null, contact: null, message: sent }],
+        };
+      }
+      const attempts = item.attempts + 1;
+      if (result.kind === 'retryable' && attempts < ctx.policy.maxSendAttempts) {
+        const retryAt = new Date(Date.parse(now) + backoff(attempts, result.retryAfterMs)).toISOString();
+        return {
+          changes: { outboxUpdates: [{ id: item.id, attempts, dueAt: retryAt, lastError: result.error }] },
+          result: { retryAt },
+        };
+      }
+      const error: DeliveryError = result.error;
+      return {
+        changes: {
+          messageUpdates: [{ id: message.id, expectedStatus: 'pending', status: 'failed', statusAt: now, error }],
+          outboxDeletes: [item.id],
+          ...figures({ failed: 1 }),
+          journey: [
+            journal(ctx, {
+              type: 'message.failed',
+              contactId: message.contactId,
+              conversationId: message.conversationId,
+              actor: SYSTEM,
+              at: now,
+              data: { messageId: message.id, code: error.code, reason: error.message, kind: result.kind, attempts, stage: 'send' },
+            }),
+          ],
+        },
+        result: { retryAt: null },
+      };
+    });
+  }
+
+  /**
+   * Records the outcome for one claimed item as a unit of work, while its message is still
+   * pending. Otherwise another dispatcher finished it (one whose lease we outlived), and the
+   * item is only tidied away; a vanished item means it completed between our claim and commit.
+   */
+  function settle(item: OutboxItem, decide: (message: Message, now: string) => Promise<Decision<Sent>>): Promise<Sent> {
     return runUnit<Sent>(
       ctx,
       async () => {
         const now = nowIso(ctx);
         const message = await ctx.store.getMessage(item.messageId);
-        // Someone else finished this item (a dispatcher whose lease we outlived): only tidy up.
         if (!message || message.status !== 'pending') return { changes: { outboxDeletes: [item.id] }, result: { retryAt: null } };
-        const figures = (counts: Record<string, number>): ChangeSet =>
-          campaign ? { campaignIncrements: [{ id: campaign.id, counts: { ...counts, pending: -1 } }] } : {};
-        if (result.ok) {
-          const sent: Message = { ...message, status: 'sent', statusAt: now, externalId: result.externalId };
-          return {
-            changes: {
-              messageUpdates: [{ id: message.id, expectedStatus: 'pending', status: 'sent', statusAt: now, externalId: result.externalId }],
-              outboxDeletes: [item.id],
-              ...figures({ sent: 1 }),
-              journey: campaign
-                ? [
-                    journal(ctx, {
-                      type: 'broadcast.sent',
-                      contactId: message.contactId,
-                      conversationId: null,
-                      actor: SYSTEM,
-                      at: now,
-                      data: { campaignId: campaign.id, name: campaign.name, template: campaign.template.name, messageId: message.id },
-                    }),
-                  ]
-                : [],
-            },
-            result: { retryAt: null },
-            events: [{ type: 'message.status', at: now, journey: null, conversation: null, contact: null, message: sent }],
-          };
-        }
-        const attempts = item.attempts + 1;
-        if (result.kind === 'retryable' && attempts < ctx.policy.maxSendAttempts) {
-          const retryAt = new Date(Date.parse(now) + backoff(attempts, result.retryAfterMs)).toISOString();
-          return {
-            changes: { outboxUpdates: [{ id: item.id, attempts, dueAt: retryAt, lastError: result.error }] },
-            result: { retryAt },
-          };
-        }
-        const error: DeliveryError = result.error;
-        return {
-          changes: {
-            messageUpdates: [{ id: message.id, expectedStatus: 'pending', status: 'failed', statusAt: now, error }],
-            outboxDeletes: [item.id],
-            ...figures({ failed: 1 }),
-            journey: [
-              journal(ctx, {
-                type: 'message.failed',
-                contactId: message.contactId,
-                conversationId: message.conversationId,
-                actor: SYSTEM,
-                at: now,
-                data: { messageId: message.id, code: error.code, reason: error.message, kind: result.kind, attempts, stage: 'send' },
-              }),
-            ],
-          },
-          result: { retryAt: null },
-        };
+        return decide(message, now);
       },
-      // The item vanished: another dispatcher completed it between our claim and our commit.
       { onConflict: async (c) => (c.entity === 'outbox' ? { retryAt: null } : undefined) },
     );
   }
 
   /** Retires an item of a cancelled broadcast without sending it. */
   function drainCancelled(item: OutboxItem, campaign: Campaign): Promise<Sent> {
-    return runUnit<Sent>(
-      ctx,
-      async () => {
-        const now = nowIso(ctx);
-        const message = await ctx.store.getMessage(item.messageId);
-        if (!message || message.status !== 'pending') return { changes: { outboxDeletes: [item.id] }, result: { retryAt: null } };
-        const contact = await ctx.store.getContact(item.contactId);
-        const failed = journal(ctx, {
-          type: 'message.failed',
-          contactId: message.contactId,
-          conversationId: null,
-          actor: SYSTEM,
-          at: now,
-          data: { messageId: message.id, code: CANCELLED.code, reason: CANCELLED.message, stage: 'cancelled', campaignId: campaign.id },
-        });
-        // The broadcast tag marks recipients; one who never got the message is not one.
-        const untag =
-          contact && contact.tags[campaign.tag]?.campaignId === campaign.id
-            ? untagContact(ctx, contact, campaign.tag, { actor: SYSTEM, at: now, source: 'broadcast', conversationId: null, reason: 'broadcast cancelled', campaignId: campaign.id })
-            : null;
-        return {
-          changes: {
-            messageUpdates: [{ id: message.id, expectedStatus: 'pending', status: 'failed', statusAt: now, error: CANCELLED }],
-            outboxDeletes: [item.id],
-            campaignIncrements: [{ id: campaign.id, counts: { cancelled: 1, pending: -1 } }],
-            contacts: untag && contact ? [{ record: { ...untag.contact, version: contact.version + 1 }, expectedVersion: contact.version }] : [],
-            journey: [failed, ...(untag?.journey ?? [])],
-          },
-          result: { retryAt: null },
-        };
-      },
-      { onConflict: async (c) => (c.entity === 'outbox' ? { retryAt: null } : undefined) },
-    );
+    return settle(item, async (message, now) => {
+      const contact = await ctx.store.getContact(item.contactId);
+      const failed = journal(ctx, {
+        type: 'message.failed',
+        contactId: message.contactId,
+        conversationId: null,
+        actor: SYSTEM,
+        at: now,
+        data: { messageId: message.id, code: CANCELLED.code, reason: CANCELLED.message, stage: 'cancelled', campaignId: campaign.id },
+      });
+      // The broadcast tag marks recipients; one who never got the message is not one.
+      const untag =
+        contact && contact.tags[campaign.tag]?.campaignId === campaign.id
+          ? untagContact(ctx, contact, campaign.tag, { actor: SYSTEM, at: now, source: 'broadcast', conversationId: null, reason: 'broadcast cancelled', campaignId: campaign.id })
+          : null;
+      return {
+        changes: {
+          messageUpdates: [{ id: message.id, expectedStatus: 'pending', status: 'failed', statusAt: now, error: CANCELLED }],
+          outboxDeletes: [item.id],
+          campaignIncrements: [{ id: campaign.id, counts: { cancelled: 1, pending: -1 } }],
+          contacts: untag && contact ? [{ record: { ...untag.contact, version: contact.version + 1 }, expectedVersion: contact.version }] : [],
+          journey: [failed, ...(untag?.journey ?? [])],
+        },
+        result: { retryAt: null },
+      };
+    });
   }
 
   /** Sends one conversation's claimed items in order; a retry holds back the rest. */

@@ -25,15 +25,8 @@ import {
   type TagRuleDefinition,
 } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
+import type { SummaryRow } from '../report.js';
 
-/** One line of the closing summary (the shape test/bench/run.ts collects). */
-export interface SummaryRow {
-  bench: string;
-  metric: string;
-  value: string;
-  target?: string;
-  verdict?: 'PASS' | 'MISS';
-}
 
 const scale = Number(process.env['BENCH_SCALE'] ?? 1);
 const CONTACTS = Math.max(1_000, Math.round(100_000 * scale));
