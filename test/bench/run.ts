@@ -17,8 +17,11 @@ const started = performance.now();
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`livechat-engine benchmarks: node ${process.version}, ${cpus().length} cpus, load ${load()}, ${new Date().toISOString()}`);
 if (!(globalThis as { gc?: unknown }).gc) console.log('(started without --expose-gc: heap figures are indicative; use npm run bench)');
+// BENCH_ONLY=engine,postgres runs a subset, for a quick look at one area.
+const only = process.env['BENCH_ONLY']?.split(',').map((name) => name.trim());
 const summary: SummaryRow[] = [];
 for (const [name, load] of modules) {
+  if (only && !only.includes(name)) continue;
   const { main } = await load();
   const rows = await main();
   summary.push(...rows.map((row) => ({ ...row, bench: row.bench || name })));
