@@ -152,6 +152,7 @@ export type {
   ConversationQuery,
   CursorQuery,
   EventQuery,
+  InboundLookup,
   JourneyPageQuery,
   MessageUpdate,
   OutboxItem,
@@ -172,7 +173,7 @@ export {
 } from './tags/rule-language.js';
 export type { OutboundMessage, SendFailureKind, SendResult, Transport } from './ports/transport.js';
 
-export { memoryStore } from './adapters/memory/memory-store.js';
+export { memoryStore, type MemoryStoreOptions } from './adapters/memory/memory-store.js';
 export {
   memoryTransport,
   type MemoryTransport,

@@ -61,7 +61,8 @@ export async function runUnit<R>(
       throw new LiveChatError('STORE_ERROR', { message: `The store failed to commit: ${String(cause)}`, cause });
     }
     if (outcome.ok) {
-      emitAll(ctx, [...eventsOf(decision), ...(decision.events ?? [])]);
+      // Nobody listening (a batch job, a benchmark): the events are not even built.
+      if (ctx.emitter.eventNames().length > 0) emitAll(ctx, [...eventsOf(decision), ...(decision.events ?? [])]);
       const outbox = decision.changes.outboxInserts ?? [];
       if (outbox.length > 0) ctx.dispatch([...new Set(outbox.map((o) => o.conversationId))]);
       return decision.result;

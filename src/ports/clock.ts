@@ -42,7 +42,7 @@ export type IdGenerator = (prefix: string) => string;
  * @public
  */
 export function sortableIds(now: () => number = Date.now): IdGenerator {
-  let last = 0;
+  let last = -1;
   let counter = 0;
   // One getRandomValues call per id cost more than the rest of the id (about 5 µs in Node 20,
   // several per message); drawing from a pool refilled in bulk keeps the same randomness.
@@ -55,14 +55,16 @@ export function sortableIds(now: () => number = Date.now): IdGenerator {
     }
     return pool[drawn++]!.toString(16).padStart(8, '0');
   };
+  let time = '';
   return (prefix) => {
     const ms = now();
     if (ms === last) counter += 1;
     else {
       last = ms;
       counter = 0;
+      // Many ids share a millisecond: the time part is formatted once per millisecond.
+      time = ms.toString(16).padStart(12, '0');
     }
-    const time = ms.toString(16).padStart(12, '0');
     const seq = counter.toString(16).padStart(6, '0');
     return `${prefix}_${time}${seq}${random32()}${random32()}`;
   };

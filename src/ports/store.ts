@@ -253,6 +253,19 @@ export interface StoreCapabilities {
 }
 
 /**
+ * What {@link Store.findInbound} answers: the records `receive` starts from.
+ * @public
+ */
+export interface InboundLookup {
+  /** The message already stored under this `(channel, externalId)`: the delivery is a duplicate. */
+  message: Message | null;
+  /** The contact at `(channel, address)`. */
+  contact: Contact | null;
+  /** That contact's conversation that is not in history. */
+  conversation: Conversation | null;
+}
+
+/**
  * The persistence port. Records are plain JSON-compatible objects; a store may return the same
  * object it was given and callers must treat every record as immutable.
  *
@@ -310,6 +323,14 @@ export interface Store {
   getMessage(id: string): Promise<Message | null>;
   /** A message by its unique channel id (inbound idempotency key, outbound receipt key). */
   findMessageByExternalId(channel: string, externalId: string): Promise<Message | null>;
+  /**
+   * Optional: what `receive` reads, in one call: the message with this external id (a
+   * redelivery), the contact at this address and that contact's open conversation (each `null`
+   * when none). A store over a network answers it in one round trip; the engine falls back to
+   * {@link Store.findMessageByExternalId}, {@link Store.findContact} and
+   * {@link Store.findOpenConversation} when it is absent. Answers must equal theirs.
+   */
+  findInbound?(channel: string, externalId: string, address: string): Promise<InboundLookup>;
   /** One page of a conversation's messages by `(at, id)`. */
   listMessages(conversationId: string, query: PageQuery): Promise<Page<Message>>;
 

@@ -17,6 +17,8 @@ import type {
   PageQuery,
   Store,
 } from '../../ports/store.js';
+import { z } from 'zod';
+import { parseInput } from '../../errors.js';
 import { ContactIndex } from './contact-index.js';
 import { SortedKeys, idOfKey, sortKey } from './sorted-keys.js';
 
@@ -24,11 +26,14 @@ const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 const conflict = (c: CommitConflict): CommitResult => ({ ok: false, conflict: c });
 
 // Records are shared with callers; freezing them turns an accidental mutation into a TypeError
-// at the mutation site instead of silent corruption of the store.
+// at the mutation site instead of silent corruption of the store (see MemoryStoreOptions.freeze).
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    for (const key in value) {
+      const v = value[key];
+      if (v !== null && typeof v === 'object') deepFreeze(v);
+    }
   }
   return value;
 }
@@ -78,6 +83,22 @@ function journeyFilter(query: JourneyPageQuery): ((e: JourneyEvent) => boolean) 
 }
 
 /**
+ * Options of {@link memoryStore}.
+ * @public
+ */
+export interface MemoryStoreOptions {
+  /**
+   * Deep-freeze every record the store keeps, so that code mutating a record it was handed
+   * throws a TypeError where it mutates instead of silently changing the store. Off by default:
+   * V8 copies frozen objects slowly, and freezing cost the engine about 40% of its time per
+   * message in `npm run bench`. Turn it on in tests; the engine's own tests do.
+   */
+  freeze?: boolean;
+}
+
+const optionsSchema = z.object({ freeze: z.boolean().optional() }).strict();
+
+/**
  * The in-memory store: the engine's embedded default, for tests, demos and single-process use.
  * Commits are synchronous under the hood, so they serialise exactly like a database's.
  * Not durable: everything is lost when the process ends.
@@ -85,10 +106,13 @@ function journeyFilter(query: JourneyPageQuery): ((e: JourneyEvent) => boolean) 
  * @example
  * ```ts
  * const chat = createLiveChat({ store: memoryStore() });
+ * const strict = memoryStore({ freeze: true }); // in tests: a mutated record throws
  * ```
  * @public
  */
-export function memoryStore(): Store {
+export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  const { freeze = false } = parseInput(optionsSchema, options, 'memory store options');
+  const seal = freeze ? deepFreeze : <T>(value: T): T => value;
   const contacts = new Map<string, Contact>();
   const contactByAddress = new Map<string, string>();
   const conversations = new Map<string, Conversation>();
@@ -188,9 +212,8 @@ export function memoryStore(): Store {
     for (const o of changes.outboxInserts ?? []) {
       if (outbox.has(o.id)) return conflict({ kind: 'unique', entity: 'outbox', id: o.id });
     }
-    for (const id of [...(changes.outboxUpdates ?? []).map((o) => o.id), ...(changes.outboxDeletes ?? [])]) {
-      if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
-    }
+    for (const { id } of changes.outboxUpdates ?? []) if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
+    for (const id of changes.outboxDeletes ?? []) if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
     for (const { record, expectedVersion } of changes.attributeDefinitions ?? []) {
       const current = attributeDefinitions.get(record.key);
       if (expectedVersion === null ? current : current?.version !== expectedVersion)
@@ -225,7 +248,7 @@ export function memoryStore(): Store {
   function apply(changes: ChangeSet): void {
     for (const { record } of changes.contacts ?? []) {
       contactIndex.update(contacts.get(record.id), record);
-      contacts.set(record.id, deepFreeze(record));
+      contacts.set(record.id, seal(record));
       contactByAddress.set(pairKey(record.channel, record.address), record.id);
     }
     for (const { record } of changes.conversations ?? []) {
@@ -235,7 +258,7 @@ export function memoryStore(): Store {
         countAssigned(previous, -1);
         if (openByContact.get(previous.contactId) === previous.id) openByContact.delete(previous.contactId);
       }
-      conversations.set(record.id, deepFreeze(record));
+      conversations.set(record.id, seal(record));
       inbox(record.state).insert(inboxKey(record));
       countAssigned(record, 1);
       if (record.state !== 'history') openByContact.set(record.contactId, record.id);
@@ -247,7 +270,7 @@ export function memoryStore(): Store {
       }
     }
     for (const m of changes.messages ?? []) {
-      messages.set(m.id, deepFreeze(m));
+      messages.set(m.id, seal(m));
       if (m.externalId !== null) messageByExternal.set(pairKey(m.channel, m.externalId), m.id);
       if (m.conversationId !== null) timeline(messagesByConversation, m.conversationId).keys.insert(sortKey(m.at, m.id));
     }
@@ -260,25 +283,25 @@ export function memoryStore(): Store {
         externalId: u.externalId ?? current.externalId,
         error: u.error === undefined ? current.error : u.error,
       };
-      messages.set(u.id, deepFreeze(next));
+      messages.set(u.id, seal(next));
       if (u.externalId !== undefined) messageByExternal.set(pairKey(current.channel, u.externalId), u.id);
     }
     for (const e of changes.journey ?? []) {
-      journey.set(e.id, deepFreeze(e));
+      journey.set(e.id, seal(e));
       timeline(journeyByContact, e.contactId).keys.insert(sortKey(e.at, e.id));
       let byType = journeyByType.get(e.type);
       if (!byType) journeyByType.set(e.type, (byType = new SortedKeys()));
       byType.insert(sortKey(e.at, e.id));
     }
     for (const o of changes.outboxInserts ?? []) {
-      outbox.set(o.id, deepFreeze({ ...o }));
+      outbox.set(o.id, seal({ ...o }));
       let queue = outboxByConversation.get(o.conversationId);
       if (!queue) outboxByConversation.set(o.conversationId, (queue = new Set()));
       queue.add(o.id);
     }
     for (const u of changes.outboxUpdates ?? []) {
       const current = outbox.get(u.id)!;
-      outbox.set(u.id, deepFreeze({ ...current, ...u, leaseUntil: null }));
+      outbox.set(u.id, seal({ ...current, ...u, leaseUntil: null }));
     }
     for (const id of changes.outboxDeletes ?? []) {
       const item = outbox.get(id)!;
@@ -287,20 +310,20 @@ export function memoryStore(): Store {
       queue.delete(id);
       if (queue.size === 0) outboxByConversation.delete(item.conversationId);
     }
-    for (const { record } of changes.attributeDefinitions ?? []) attributeDefinitions.set(record.key, deepFreeze(record));
+    for (const { record } of changes.attributeDefinitions ?? []) attributeDefinitions.set(record.key, seal(record));
     for (const { name } of changes.tagDefinitionDeletes ?? []) tagDefinitions.delete(name);
-    for (const { record } of changes.tagDefinitions ?? []) tagDefinitions.set(record.name, deepFreeze(record));
+    for (const { record } of changes.tagDefinitions ?? []) tagDefinitions.set(record.name, seal(record));
     for (const { record, expectedVersion } of changes.campaigns ?? []) {
       const current = campaigns.get(record.id);
       // Figures are the store's: an update never overwrites them (see ChangeSet.campaigns).
-      campaigns.set(record.id, deepFreeze(expectedVersion === null || !current ? { ...record } : { ...record, counts: current.counts }));
+      campaigns.set(record.id, seal(expectedVersion === null || !current ? { ...record } : { ...record, counts: current.counts }));
       if (!current) campaignsByCreation.insert(sortKey(record.createdAt, record.id));
     }
     for (const { id, counts } of changes.campaignIncrements ?? []) {
       const current = campaigns.get(id)!;
       const next = { ...current.counts };
       for (const [figure, delta] of Object.entries(counts)) next[figure as keyof typeof next] += delta ?? 0;
-      campaigns.set(id, deepFreeze({ ...current, counts: next }));
+      campaigns.set(id, seal({ ...current, counts: next }));
     }
   }
 
@@ -369,6 +392,16 @@ export function memoryStore(): Store {
       const id = messageByExternal.get(pairKey(channel, externalId));
       return id === undefined ? null : messages.get(id)!;
     },
+    async findInbound(channel, externalId, address) {
+      const messageId = messageByExternal.get(pairKey(channel, externalId));
+      const contactId = contactByAddress.get(pairKey(channel, address));
+      const conversationId = contactId === undefined ? undefined : openByContact.get(contactId);
+      return {
+        message: messageId === undefined ? null : messages.get(messageId)!,
+        contact: contactId === undefined ? null : contacts.get(contactId)!,
+        conversation: conversationId === undefined ? null : conversations.get(conversationId)!,
+      };
+    },
     async listMessages(conversationId, query) {
       return timeline(messagesByConversation, conversationId).page(messages, query);
     },
@@ -428,7 +461,7 @@ export function memoryStore(): Store {
           if (claimed.length >= limit) break;
           const item = outbox.get(id)!;
           if (item.dueAt > now || (item.leaseUntil !== null && item.leaseUntil > now)) break;
-          const leased = deepFreeze({ ...item, leaseUntil });
+          const leased = seal({ ...item, leaseUntil });
           outbox.set(id, leased);
           claimed.push(leased);
         }
@@ -438,7 +471,7 @@ export function memoryStore(): Store {
     },
 
     async upsertAgent(agent) {
-      agents.set(agent.id, deepFreeze({ ...agent }));
+      agents.set(agent.id, seal({ ...agent }));
     },
     async getAgent(id) {
       return agents.get(id) ?? null;

@@ -1,7 +1,8 @@
 import { LiveChatError } from '../../errors.js';
-import { attributeValueSchema } from '../../model/contact.js';
+import { attributeValueSchema, type Contact } from '../../model/contact.js';
 import { outboundContentSchema } from '../../model/content.js';
 import type { JourneyEvent } from '../../model/journey.js';
+import type { Conversation } from '../../model/conversation.js';
 import type { Message } from '../../model/message.js';
 import type { BotDecision } from '../../ports/bot.js';
 import type { OutboxItem } from '../../ports/store.js';
@@ -28,17 +29,24 @@ const decisionSchema = z.object({
 type Outcome = { ok: true; decision: BotDecision } | { ok: false; error: string };
 
 async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineContext['bot']>['respond']>[0]): Promise<Outcome> {
-  const controller = new AbortController();
+  // Most bots never look at the signal (a keyword bot answers at once), so the controller is
+  // made when a bot asks for it or when the timeout must abort it.
+  let controller: AbortController | undefined;
+  const options = {
+    get signal() {
+      return (controller ??= new AbortController()).signal;
+    },
+  };
   let timer: unknown;
   const timeout = new Promise<Outcome>((resolve) => {
     timer = ctx.clock.setTimeout(() => {
-      controller.abort();
+      (controller ??= new AbortController()).abort();
       resolve({ ok: false, error: `bot timed out after ${ctx.policy.botTimeoutMs} ms` });
     }, ctx.policy.botTimeoutMs);
   });
   const answer = (async (): Promise<Outcome> => {
     try {
-      const raw = await ctx.bot!.respond(input, { signal: controller.signal });
+      const raw = await ctx.bot!.respond(input, options);
       const parsed = decisionSchema.safeParse(raw ?? {});
       if (!parsed.success) return { ok: false, error: `bot returned an invalid decision: ${parsed.error.issues[0]?.message}` };
       return { ok: true, decision: parsed.data as BotDecision };
@@ -58,11 +66,9 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
  * decision as a unit of work of its own on fresh reads. If an agent intervened meanwhile, the
  * replies are dropped and the journey says so; a failed bot requests a human (by policy).
  */
-export async function runBotTurn(ctx: EngineContext, messageId: string): Promise<void> {
-  const message = await ctx.store.getMessage(messageId);
-  if (!message || message.conversationId === null) return;
-  const [contact, conversation] = await Promise.all([ctx.store.getContact(message.contactId), ctx.store.getConversation(message.conversationId)]);
-  if (!contact || !conversation) return;
+export async function runBotTurn(ctx: EngineContext, committed: { message: Message; contact: Contact; conversation: Conversation }): Promise<void> {
+  const { message, contact, conversation } = committed;
+  const messageId = message.id;
   let outcome = await askBot(ctx, { contact, conversation, message });
   // Attributes a bot learnt are checked like an agent's; a bad one makes the decision invalid.
   if (outcome.ok && outcome.decision.attributes) {
@@ -75,9 +81,14 @@ export async function runBotTurn(ctx: EngineContext, messageId: string): Promise
   }
   if (!outcome.ok) ctx.logger.warn(outcome.error, { conversationId: conversation.id, messageId });
 
+  // The first attempt starts from the records receive committed: a write since then (an agent
+  // who intervened while the bot thought) fails the commit on its version, and every retry
+  // decides again on fresh reads. That spares a store round trip per record on the common path.
+  let reads: () => Promise<[Contact | null, Conversation | null]> = async () => [contact, conversation];
   await runUnit(ctx, async () => {
     const now = nowIso(ctx);
-    const [freshContact, fresh] = await Promise.all([ctx.store.getContact(contact.id), ctx.store.getConversation(conversation.id)]);
+    const [freshContact, fresh] = await reads();
+    reads = () => Promise.all([ctx.store.getContact(contact.id), ctx.store.getConversation(conversation.id)]);
     if (!freshContact || !fresh) return { changes: {}, result: undefined };
     const journey: JourneyEvent[] = [];
     const messages: Message[] = [];

@@ -4,7 +4,7 @@ import { contentPreview } from '../../model/content.js';
 import type { Conversation } from '../../model/conversation.js';
 import type { JourneyEvent } from '../../model/journey.js';
 import type { Message } from '../../model/message.js';
-import type { VersionedWrite } from '../../ports/store.js';
+import type { InboundLookup, VersionedWrite } from '../../ports/store.js';
 import { journal, later, latest, nowIso, type EngineContext } from '../context.js';
 import { touch } from '../outbound.js';
 import { receiveInputSchema, receiveOptionsSchema, type ReceiveInput, type ReceiveOptions } from '../inputs.js';
@@ -63,6 +63,15 @@ function firstMessageTag(ctx: EngineContext, content: Content): string | null {
   return rule?.tag ?? ctx.policy.firstMessageTag;
 }
 
+/** The records receive starts from, in one read when the store can answer that way. */
+async function lookupInbound(ctx: EngineContext, channel: string, externalId: string, address: string): Promise<InboundLookup> {
+  if (ctx.store.findInbound) return ctx.store.findInbound(channel, externalId, address);
+  const message = await ctx.store.findMessageByExternalId(channel, externalId);
+  if (message) return { message, contact: null, conversation: null };
+  const contact = await ctx.store.findContact(channel, address);
+  return { message: null, contact, conversation: contact ? await ctx.store.findOpenConversation(contact.id) : null };
+}
+
 export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOptions?: ReceiveOptions): Promise<ReceiveResult> {
   const input = parseInput(receiveInputSchema, rawInput, 'receive input');
   const options = parseInput(receiveOptionsSchema, rawOptions, 'receive options');
@@ -79,8 +88,8 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
   const result = await runUnit<ReceiveResult>(
     ctx,
     async () => {
-      const existing = await ctx.store.findMessageByExternalId(input.channel, input.externalId);
-      if (existing) return { changes: {}, result: await duplicateOf(existing) };
+      const found = await lookupInbound(ctx, input.channel, input.externalId, input.from);
+      if (found.message) return { changes: {}, result: await duplicateOf(found.message) };
 
       const now = nowIso(ctx);
       // The customer's own timestamp orders the message and drives the reply window; one from
@@ -89,9 +98,8 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
       const journey: JourneyEvent[] = [];
       const conversations: VersionedWrite<Conversation>[] = [];
 
-      const found = await ctx.store.findContact(input.channel, input.from);
       let contact: Contact =
-        found ??
+        found.contact ??
         ({
           id: ctx.ids('ct'),
           channel: input.channel,
@@ -105,10 +113,10 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
           lastInboundAt: null,
           version: 0,
         } satisfies Contact);
-      const firstMessage = found === null;
+      const firstMessage = found.contact === null;
       if (firstMessage) journey.push(journal(ctx, { type: 'contact.created', contactId: contact.id, conversationId: null, actor: CUSTOMER, at: now, data: { channel: input.channel, address: input.from } }));
 
-      let conversation = found ? await ctx.store.findOpenConversation(contact.id) : null;
+      let conversation = found.conversation;
       // A chat whose History time passed but was not swept yet is archived here, so the new
       // message opens a new conversation exactly as it would after the sweep.
       if (conversation && conversation.historyDueAt <= now) {
@@ -213,7 +221,7 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
   );
 
   if (result.duplicate || !askBot || !ctx.bot) return result;
-  const turn = runBotTurn(ctx, result.message.id);
+  const turn = runBotTurn(ctx, result);
   if (!options.waitForBot) {
     ctx.background('bot turn', turn);
     return result;
