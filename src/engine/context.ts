@@ -1,4 +1,4 @@
-import { add, type Duration } from 'date-fns';
+import { add, milliseconds, type Duration } from 'date-fns';
 import type EventEmitter from 'eventemitter3';
 import type { Actor } from '../model/actor.js';
 import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
@@ -30,8 +30,25 @@ export interface EngineContext {
 /** The clock's time as a stored timestamp. */
 export const nowIso = (ctx: EngineContext): string => ctx.clock.now().toISOString();
 
+// Hours, minutes and seconds are fixed lengths of time, unlike days or months on a calendar:
+// such a duration is added as milliseconds, which is what date-fns does for them too, without
+// its per-call work (several Dates per call, on every message's History due time).
+const fixedLength = new WeakMap<Duration, number | null>();
+const fixedMs = (duration: Duration): number | null => {
+  let ms = fixedLength.get(duration);
+  if (ms === undefined) {
+    const { hours = 0, minutes = 0, seconds = 0, ...calendar } = duration;
+    ms = Object.values(calendar).some((v) => v) ? null : milliseconds({ hours, minutes, seconds });
+    fixedLength.set(duration, ms);
+  }
+  return ms;
+};
+
 /** `at` plus a date-fns duration, as a stored timestamp. */
-export const later = (at: string, duration: Duration): string => add(new Date(at), duration).toISOString();
+export const later = (at: string, duration: Duration): string => {
+  const ms = fixedMs(duration);
+  return ms === null ? add(new Date(at), duration).toISOString() : new Date(Date.parse(at) + ms).toISOString();
+};
 
 /** The later of two stored timestamps (`null` counts as the earliest). */
 export const latest = (a: string | null, b: string): string => (a !== null && a > b ? a : b);

@@ -58,10 +58,13 @@ export function queueOutbound(
   return { message, outbox };
 }
 
-/** Any message in or out is activity: it pushes the History due time. */
-export function touch(ctx: EngineContext, conversation: Conversation, at: string): Conversation {
+/**
+ * Any message in or out is activity: it pushes the History due time. `also` sets other fields
+ * in the same copy (a conversation is copied once per message, not once per field).
+ */
+export function touch(ctx: EngineContext, conversation: Conversation, at: string, also?: Partial<Conversation>): Conversation {
   const lastActivityAt = latest(conversation.lastActivityAt, at);
-  return { ...conversation, lastActivityAt, historyDueAt: later(lastActivityAt, ctx.policy.historyAfter) };
+  return { ...conversation, ...also, lastActivityAt, historyDueAt: later(lastActivityAt, ctx.policy.historyAfter) };
 }
 
 /** Whether the channel's reply window (last inbound message + policy) is open at `at`. */

@@ -83,7 +83,7 @@ export function applyTagRules(
 ): ContactChange {
   let contact = input.contact;
   const journey: JourneyEvent[] = [];
-  if (input.events.length === 0) return { contact, journey };
+  if (input.events.length === 0 || ctx.tagRules.length === 0) return { contact, journey };
   const conversationId = input.conversation?.id ?? null;
   // One context per event, rebuilt only when a rule changed the contact: building one per rule
   // and event cost more than evaluating the rules.

@@ -31,7 +31,10 @@ export interface UnitOptions<R> {
 const MAX_ATTEMPTS = 30;
 
 // Every part of a change set is a list: empty when none has an entry (new kinds included).
-const isEmpty = (c: ChangeSet) => Object.values(c).every((part) => !(part as unknown[] | undefined)?.length);
+const isEmpty = (c: ChangeSet) => {
+  for (const key in c) if ((c[key as keyof ChangeSet] as unknown[] | undefined)?.length) return false;
+  return true;
+};
 
 // Contention backoff is about other writers, not business time, so it uses the real timer.
 const pause = (attempt: number) =>

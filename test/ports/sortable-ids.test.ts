@@ -19,6 +19,14 @@ describe('sortableIds', () => {
     expect(new Set(made).size).toBe(made.length);
   });
 
+  it('keeps order past 65,536 ids in one millisecond, where the sequence changes how it is written', () => {
+    const ids = sortableIds(() => 7);
+    const made = Array.from({ length: 70_000 }, () => ids('m'));
+    expect(made[0]).toMatch(/^m_000000000007000000[0-9a-f]{16}$/);
+    expect(made[0x10000]).toMatch(/^m_000000000007010000[0-9a-f]{16}$/);
+    expect(made.every((id, i) => i === 0 || made[i - 1]! < id)).toBe(true);
+  });
+
   it('draws fresh random bits for every id, past the size of its random pool', () => {
     const ids = sortableIds(() => 5);
     const randoms = Array.from({ length: 5_000 }, () => ids('c').slice(-16));

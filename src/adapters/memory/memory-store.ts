@@ -157,63 +157,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     return t;
   };
 
-  function check(changes: ChangeSet): CommitResult {
-    const addresses = new Set<string>();
-    for (const { record, expectedVersion } of changes.contacts ?? []) {
-      const current = contacts.get(record.id);
-      if (expectedVersion === null) {
-        const address = pairKey(record.channel, record.address);
-        if (current || contactByAddress.has(address) || addresses.has(address))
-          return conflict({ kind: 'unique', entity: 'contact', id: record.id });
-        addresses.add(address);
-      } else if (!current || current.version !== expectedVersion) {
-        return conflict({ kind: 'version', entity: 'contact', id: record.id });
-      }
-    }
-    // The open conversation of each contact after this change set, to enforce "at most one".
-    const open = new Map<string, string | null>();
-    for (const { record, expectedVersion } of changes.conversations ?? []) {
-      const current = conversations.get(record.id);
-      if (expectedVersion === null ? current : !current || current.version !== expectedVersion)
-        return conflict({ kind: expectedVersion === null ? 'unique' : 'version', entity: 'conversation', id: record.id });
-      if (record.state === 'history') {
-        if ((open.get(record.contactId) ?? openByContact.get(record.contactId)) === record.id) open.set(record.contactId, null);
-      }
-    }
-    for (const { record } of changes.conversations ?? []) {
-      if (record.state === 'history') continue;
-      const other = open.has(record.contactId) ? open.get(record.contactId) : openByContact.get(record.contactId);
-      if (other != null && other !== record.id) return conflict({ kind: 'unique', entity: 'conversation', id: record.id });
-      open.set(record.contactId, record.id);
-    }
-    const externals = new Set<string>();
-    for (const m of changes.messages ?? []) {
-      if (messages.has(m.id)) return conflict({ kind: 'unique', entity: 'message', id: m.id });
-      if (m.externalId !== null) {
-        const key = pairKey(m.channel, m.externalId);
-        if (messageByExternal.has(key) || externals.has(key)) return conflict({ kind: 'unique', entity: 'message', id: m.id });
-        externals.add(key);
-      }
-    }
-    for (const u of changes.messageUpdates ?? []) {
-      const current = messages.get(u.id);
-      if (!current || current.status !== u.expectedStatus) return conflict({ kind: 'version', entity: 'message', id: u.id });
-      if (u.externalId !== undefined) {
-        const key = pairKey(current.channel, u.externalId);
-        const owner = messageByExternal.get(key);
-        if ((owner !== undefined && owner !== u.id) || externals.has(key))
-          return conflict({ kind: 'unique', entity: 'message', id: u.id });
-        externals.add(key);
-      }
-    }
-    for (const e of changes.journey ?? []) {
-      if (journey.has(e.id)) return conflict({ kind: 'unique', entity: 'journey', id: e.id });
-    }
-    for (const o of changes.outboxInserts ?? []) {
-      if (outbox.has(o.id)) return conflict({ kind: 'unique', entity: 'outbox', id: o.id });
-    }
-    for (const { id } of changes.outboxUpdates ?? []) if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
-    for (const id of changes.outboxDeletes ?? []) if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
+  /** The rarer parts of a change set: definitions and campaigns. */
+  function checkCatalogAndCampaigns(changes: ChangeSet): CommitResult | null {
     for (const { record, expectedVersion } of changes.attributeDefinitions ?? []) {
       const current = attributeDefinitions.get(record.key);
       if (expectedVersion === null ? current : current?.version !== expectedVersion)
@@ -242,6 +187,72 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     for (const { id } of changes.campaignIncrements ?? []) {
       if (!campaigns.has(id) && !campaignIds.has(id)) return conflict({ kind: 'version', entity: 'campaign', id });
     }
+    return null;
+  }
+
+  function check(changes: ChangeSet): CommitResult {
+    // Sets and maps for what this change set itself claims are made only when it has such parts:
+    // most commits touch three or four kinds of record, and this runs on every one.
+    const addresses = changes.contacts?.length ? new Set<string>() : null;
+    for (const { record, expectedVersion } of changes.contacts ?? []) {
+      const current = contacts.get(record.id);
+      if (expectedVersion === null) {
+        const address = pairKey(record.channel, record.address);
+        if (current || contactByAddress.has(address) || addresses!.has(address))
+          return conflict({ kind: 'unique', entity: 'contact', id: record.id });
+        addresses!.add(address);
+      } else if (!current || current.version !== expectedVersion) {
+        return conflict({ kind: 'version', entity: 'contact', id: record.id });
+      }
+    }
+    // The open conversation of each contact after this change set, to enforce "at most one".
+    const open = changes.conversations?.length ? new Map<string, string | null>() : null;
+    for (const { record, expectedVersion } of changes.conversations ?? []) {
+      const current = conversations.get(record.id);
+      if (expectedVersion === null ? current : !current || current.version !== expectedVersion)
+        return conflict({ kind: expectedVersion === null ? 'unique' : 'version', entity: 'conversation', id: record.id });
+      if (record.state === 'history') {
+        if ((open!.get(record.contactId) ?? openByContact.get(record.contactId)) === record.id) open!.set(record.contactId, null);
+      }
+    }
+    for (const { record } of changes.conversations ?? []) {
+      if (record.state === 'history') continue;
+      const other = open!.has(record.contactId) ? open!.get(record.contactId) : openByContact.get(record.contactId);
+      if (other != null && other !== record.id) return conflict({ kind: 'unique', entity: 'conversation', id: record.id });
+      open!.set(record.contactId, record.id);
+    }
+    const externals = changes.messages?.length || changes.messageUpdates?.length ? new Set<string>() : null;
+    for (const m of changes.messages ?? []) {
+      if (messages.has(m.id)) return conflict({ kind: 'unique', entity: 'message', id: m.id });
+      if (m.externalId !== null) {
+        const key = pairKey(m.channel, m.externalId);
+        if (messageByExternal.has(key) || externals!.has(key)) return conflict({ kind: 'unique', entity: 'message', id: m.id });
+        externals!.add(key);
+      }
+    }
+    for (const u of changes.messageUpdates ?? []) {
+      const current = messages.get(u.id);
+      if (!current || current.status !== u.expectedStatus) return conflict({ kind: 'version', entity: 'message', id: u.id });
+      if (u.externalId !== undefined) {
+        const key = pairKey(current.channel, u.externalId);
+        const owner = messageByExternal.get(key);
+        if ((owner !== undefined && owner !== u.id) || externals!.has(key))
+          return conflict({ kind: 'unique', entity: 'message', id: u.id });
+        externals!.add(key);
+      }
+    }
+    for (const e of changes.journey ?? []) {
+      if (journey.has(e.id)) return conflict({ kind: 'unique', entity: 'journey', id: e.id });
+    }
+    for (const o of changes.outboxInserts ?? []) {
+      if (outbox.has(o.id)) return conflict({ kind: 'unique', entity: 'outbox', id: o.id });
+    }
+    for (const { id } of changes.outboxUpdates ?? []) if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
+    for (const id of changes.outboxDeletes ?? []) if (!outbox.has(id)) return conflict({ kind: 'version', entity: 'outbox', id });
+    if (changes.attributeDefinitions?.length || changes.tagDefinitions?.length || changes.tagDefinitionDeletes?.length || changes.campaigns?.length || changes.campaignIncrements?.length) {
+      const refused = checkCatalogAndCampaigns(changes);
+      if (refused) return refused;
+    }
     return { ok: true };
   }
 
@@ -262,11 +273,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       inbox(record.state).insert(inboxKey(record));
       countAssigned(record, 1);
       if (record.state !== 'history') openByContact.set(record.contactId, record.id);
-      const dueBefore = previous && previous.state !== 'history' ? sortKey(previous.historyDueAt, previous.id) : null;
-      const dueAfter = record.state !== 'history' ? sortKey(record.historyDueAt, record.id) : null;
-      if (dueBefore !== dueAfter) {
-        if (dueBefore !== null) dueIndex.remove(dueBefore);
-        if (dueAfter !== null) dueIndex.insert(dueAfter);
+      const wasDue = previous !== undefined && previous.state !== 'history';
+      const isDue = record.state !== 'history';
+      if (wasDue !== isDue || (isDue && previous!.historyDueAt !== record.historyDueAt)) {
+        if (wasDue) dueIndex.remove(sortKey(previous!.historyDueAt, previous!.id));
+        if (isDue) dueIndex.insert(sortKey(record.historyDueAt, record.id));
       }
     }
     for (const m of changes.messages ?? []) {

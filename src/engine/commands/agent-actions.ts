@@ -123,7 +123,7 @@ export async function reply(ctx: EngineContext, id: string, raw: ReplyInput): Pr
     const contact = await ctx.store.getContact(conversation.contactId);
     if (!contact) throw new LiveChatError('NOT_FOUND', { message: `No contact ${conversation.contactId}.` });
     const { message, outbox } = queueOutbound(ctx, { conversation, contact, content: input.content, author: actor, replyTo: input.replyTo ?? null, at: now });
-    const next = { ...touch(ctx, conversation, now), version: conversation.version + 1 };
+    const next = touch(ctx, conversation, now, { version: conversation.version + 1 });
     return {
       changes: {
         conversations: [{ record: next, expectedVersion: conversation.version }],

@@ -121,7 +121,7 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
             outbox.push(queued.outbox);
             journey.push(journal(ctx, { ...at, type: 'bot.replied', actor: BOT, data: { messageId: queued.message.id, inReplyTo: messageId, contentType: content.type } }));
           }
-          current = touch(ctx, current, now);
+          current = touch(ctx, current, now, { version: fresh.version + 1 });
         } else {
           journey.push(journal(ctx, { ...at, type: 'bot.suppressed', actor: BOT, data: { inReplyTo: messageId, replies: replies.length, state: current.state, assignee: current.assignee } }));
         }
@@ -144,7 +144,7 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
       if (decision.handoff) request(typeof decision.handoff === 'object' ? (decision.handoff.reason ?? 'bot handoff') : 'bot handoff');
     }
 
-    const written = current === fresh ? fresh : { ...current, version: fresh.version + 1 };
+    const written = current === fresh || current.version === fresh.version + 1 ? current : { ...current, version: fresh.version + 1 };
     const contactAfter = person === freshContact ? freshContact : { ...person, version: freshContact.version + 1 };
     return {
       changes: {

@@ -134,11 +134,10 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
       const step = applyLifecycle(ctx, conversation, { type: 'customer.message', botInRequested: ctx.policy.botAnswersRequested }, CUSTOMER, now);
       journey.push(...step.journey);
       askBot = hasEffect(step, 'askBot');
-      const nextConversation: Conversation = {
-        ...touch(ctx, step.conversation, sentAt),
+      const nextConversation = touch(ctx, step.conversation, sentAt, {
         lastInboundAt: latest(step.conversation.lastInboundAt, sentAt),
         version: expectedVersion === null ? 1 : expectedVersion + 1,
-      };
+      });
       conversations.push({ record: nextConversation, expectedVersion });
 
       const message: Message = {
