@@ -118,7 +118,8 @@ export function keywordBot(options: KeywordBotOptions): Bot {
   };
 
   return {
-    async respond({ message, conversation, contact }): Promise<BotDecision> {
+    // Synchronous: rules over the text answer at once, and the engine arms no timeout for them.
+    respond({ message, conversation, contact }): BotDecision {
       const text = contentText(message.content).toLowerCase();
       const tapped = tappedId(message.content);
       if (tapped === AGENT_BUTTON_ID || handoff.some((k) => text.includes(k))) {

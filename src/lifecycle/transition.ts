@@ -75,20 +75,10 @@ export function restoreSnapshot(state: ConversationState, assignee: string | nul
 }
 
 /**
- * Applies one event to a conversation's lifecycle. Pure: no I/O, the effects come back as data.
- *
- * @example
- * ```ts
- * const step = lifecycleStep('intervened', 'asha', { type: 'agent.reply', agentId: 'bo', admin: false });
- * step.effects; // [{ type: 'reject', params: { code: 'FORBIDDEN', owner: 'asha' } }]
- * ```
- * @public
+ * One event through the machine: xstate's `transition()` on the restored snapshot, with the
+ * inert scope. {@link lifecycleStep} caches what this returns.
  */
-export function lifecycleStep(
-  state: ConversationState,
-  assignee: string | null,
-  event: LifecycleEvent,
-): LifecycleStep {
+export function transitionStep(state: ConversationState, assignee: string | null, event: LifecycleEvent): LifecycleStep {
   const before = restoreSnapshot(state, assignee);
   const actorScope = scope();
   collected = [];
@@ -101,4 +91,63 @@ export function lifecycleStep(
     effects,
     handled: after !== before || effects.length > 0,
   };
+}
+
+// The machine is pure: the same state, assignee and event always give the same step. So steps
+// are cached by those three, and the per-message path runs xstate's transition() once per
+// distinct input instead of every time (an actor per event could not be cached: its actions
+// run as it goes). Cached steps are shared, so they are frozen.
+const steps = new Map<string, LifecycleStep>();
+const STEP_CACHE_LIMIT = 10_000;
+
+// Free-form strings (agent ids) are length-prefixed, so no two inputs share a key.
+const free = (s: string | null | undefined): string => (s == null ? '-' : `${s.length}:${s}`);
+
+function stepKey(state: ConversationState, assignee: string | null, event: LifecycleEvent): string {
+  const head = `${event.type}|${state}|${free(assignee)}`;
+  switch (event.type) {
+    case 'customer.message':
+    case 'bot.reply':
+      return `${head}|${event.botInRequested ? 1 : 0}`;
+    case 'intervention.request':
+      return `${head}|${event.by}`;
+    case 'history.due':
+      return head;
+    case 'agent.transfer':
+      return `${head}|${event.admin ? 1 : 0}|${free(event.agentId)}|${free(event.to)}`;
+    default:
+      return `${head}|${event.admin ? 1 : 0}|${free(event.agentId)}`;
+  }
+}
+
+function frozen(step: LifecycleStep): LifecycleStep {
+  for (const effect of step.effects) {
+    if ('params' in effect && effect.params) Object.freeze(effect.params);
+    Object.freeze(effect);
+  }
+  Object.freeze(step.effects);
+  return Object.freeze(step);
+}
+
+/**
+ * Applies one event to a conversation's lifecycle. Pure: no I/O, the effects come back as data.
+ * The answer is xstate's `transition()` of {@link conversationMachine}, cached by state,
+ * assignee and event; it is frozen, as it may be shared with other callers.
+ *
+ * @example
+ * ```ts
+ * const step = lifecycleStep('intervened', 'asha', { type: 'agent.reply', agentId: 'bo', admin: false });
+ * step.effects; // [{ type: 'reject', params: { code: 'FORBIDDEN', owner: 'asha' } }]
+ * ```
+ * @public
+ */
+export function lifecycleStep(state: ConversationState, assignee: string | null, event: LifecycleEvent): LifecycleStep {
+  const key = stepKey(state, assignee, event);
+  let step = steps.get(key);
+  if (!step) {
+    step = frozen(transitionStep(state, assignee, event));
+    if (steps.size >= STEP_CACHE_LIMIT) steps.clear();
+    steps.set(key, step);
+  }
+  return step;
 }

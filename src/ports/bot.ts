@@ -45,6 +45,10 @@ export interface BotDecision {
  * @public
  */
 export interface Bot {
-  /** Decides what to do about one inbound message. */
-  respond(input: BotInput, context: { signal: AbortSignal }): Promise<BotDecision>;
+  /**
+   * Decides what to do about one inbound message. A bot that knows at once (rules over the
+   * text) may return the decision itself rather than a promise, which spares the engine the
+   * timeout it arms for a pending answer.
+   */
+  respond(input: BotInput, context: { signal: AbortSignal }): BotDecision | Promise<BotDecision>;
 }

@@ -66,6 +66,25 @@ describe('the bot\u2019s turn', () => {
     expect(types).toContainEqual(['intervention.requested', 'bot']);
   });
 
+  it('takes a decision returned without a promise, and a synchronous throw is a failure like a rejection', async () => {
+    const sync: Bot = { respond: ({ message }) => ({ replies: [{ type: 'text', text: `sync: ${message.content.type}` }] }) };
+    const answered = await setup({ bot: sync });
+    await answered.say('hi');
+    await answered.chat.idle();
+    expect(answered.transport.sent.map((s) => s.content)).toEqual([{ type: 'text', text: 'sync: text' }]);
+
+    const throwing: Bot = {
+      respond() {
+        throw new Error('rules broken');
+      },
+    };
+    const { chat, say } = await setup({ bot: throwing });
+    const { conversation, contact } = await say('hi');
+    expect(conversation.state).toBe('requested');
+    const failed = (await chat.journey(contact.id)).items.find((e) => e.type === 'bot.failed');
+    expect(failed?.data['error']).toBe('bot failed: rules broken');
+  });
+
   it('requests a human when the bot times out, and aborts it', async () => {
     let signal: AbortSignal | undefined;
     const bot: Bot = { respond: (_input, ctx) => { signal = ctx.signal; return new Promise(() => {}); } };

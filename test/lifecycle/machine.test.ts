@@ -8,6 +8,7 @@ import {
   type ConversationState,
   type LifecycleEvent,
 } from '../../src/index.js';
+import { transitionStep } from '../../src/lifecycle/transition.js';
 
 // The lifecycle table of DESIGN section 3, written out independently of the machine: for each
 // state and event, the expected next state, assignee and effect kinds, or `null` when the
@@ -140,6 +141,28 @@ describe('conversation lifecycle', () => {
         expect(ours.effects).toEqual(actions.map((a) => ({ type: a.type, params: a.params })));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('caches steps without mixing up inputs: a cached answer equals a fresh transition, and is frozen', () => {
+    // Agent ids that would collide under a naive joined key ('a|b' + 'c' vs 'a' + 'b|c').
+    const agentArb = fc.constantFrom('asha', 'bo', 'a|1', '1:a', 'a', '', 'x|0|y');
+    const eventArb = fc.oneof(
+      fc.constantFrom(...Object.values(events)),
+      fc.record({ type: fc.constantFrom('agent.intervene', 'agent.reply', 'agent.release', 'agent.resolve'), agentId: agentArb, admin: fc.boolean() }),
+      fc.record({ type: fc.constant('agent.transfer'), agentId: agentArb, admin: fc.boolean(), to: agentArb }),
+    ) as fc.Arbitrary<LifecycleEvent>;
+    fc.assert(
+      fc.property(fc.constantFrom(...states), fc.option(agentArb, { nil: null }), eventArb, (state, owner, event) => {
+        const assignee = state === 'intervened' ? (owner ?? ASHA) : null;
+        const fresh = transitionStep(state, assignee, event);
+        const first = lifecycleStep(state, assignee, event);
+        const again = lifecycleStep(state, assignee, { ...event });
+        expect(first).toEqual(fresh);
+        expect(again).toBe(first);
+        expect(Object.isFrozen(first) && Object.isFrozen(first.effects)).toBe(true);
+      }),
+      { numRuns: 1_000 },
     );
   });
 

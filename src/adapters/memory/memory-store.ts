@@ -299,10 +299,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     }
     for (const e of changes.journey ?? []) {
       journey.set(e.id, seal(e));
-      timeline(journeyByContact, e.contactId).keys.insert(sortKey(e.at, e.id));
+      // One key string for both indexes: a third of the memory and string work per event.
+      const key = sortKey(e.at, e.id);
+      timeline(journeyByContact, e.contactId).keys.insert(key);
       let byType = journeyByType.get(e.type);
       if (!byType) journeyByType.set(e.type, (byType = new SortedKeys()));
-      byType.insert(sortKey(e.at, e.id));
+      byType.insert(key);
     }
     for (const o of changes.outboxInserts ?? []) {
       outbox.set(o.id, seal({ ...o }));

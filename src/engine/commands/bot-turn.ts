@@ -28,6 +28,15 @@ const decisionSchema = z.object({
 
 type Outcome = { ok: true; decision: BotDecision } | { ok: false; error: string };
 
+/** The bot's decision, validated: an invalid one is a bot failure. */
+function checked(raw: BotDecision | null | undefined): Outcome {
+  const parsed = decisionSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, error: `bot returned an invalid decision: ${parsed.error.issues[0]?.message}` };
+  return { ok: true, decision: parsed.data as BotDecision };
+}
+
+const failed = (error: unknown): Outcome => ({ ok: false, error: `bot failed: ${error instanceof Error ? error.message : String(error)}` });
+
 async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineContext['bot']>['respond']>[0]): Promise<Outcome> {
   // Most bots never look at the signal (a keyword bot answers at once), so the controller is
   // made when a bot asks for it or when the timeout must abort it.
@@ -37,6 +46,15 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
       return (controller ??= new AbortController()).signal;
     },
   };
+  let pending: Promise<BotDecision>;
+  try {
+    const raw = ctx.bot!.respond(input, options);
+    // A decision returned as it is (not a promise) cannot time out: no timer is armed.
+    if (typeof (raw as Partial<PromiseLike<BotDecision>> | null)?.then !== 'function') return checked(raw as BotDecision);
+    pending = Promise.resolve(raw);
+  } catch (error) {
+    return failed(error);
+  }
   let timer: unknown;
   const timeout = new Promise<Outcome>((resolve) => {
     timer = ctx.clock.setTimeout(() => {
@@ -44,18 +62,8 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
       resolve({ ok: false, error: `bot timed out after ${ctx.policy.botTimeoutMs} ms` });
     }, ctx.policy.botTimeoutMs);
   });
-  const answer = (async (): Promise<Outcome> => {
-    try {
-      const raw = await ctx.bot!.respond(input, options);
-      const parsed = decisionSchema.safeParse(raw ?? {});
-      if (!parsed.success) return { ok: false, error: `bot returned an invalid decision: ${parsed.error.issues[0]?.message}` };
-      return { ok: true, decision: parsed.data as BotDecision };
-    } catch (error) {
-      return { ok: false, error: `bot failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-  })();
   try {
-    return await Promise.race([answer, timeout]);
+    return await Promise.race([pending.then(checked, failed), timeout]);
   } finally {
     ctx.clock.clearTimeout(timer);
   }
