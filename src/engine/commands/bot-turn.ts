@@ -103,7 +103,8 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
     const outbox: OutboxItem[] = [];
     let current = fresh;
     let person = freshContact;
-    const at = { contactId: person.id, conversationId: current.id, at: now };
+    const botJournal = (type: JourneyEvent['type'], data: Record<string, unknown>) =>
+      journal(ctx, { type, contactId: person.id, conversationId: current.id, actor: BOT, at: now, data });
 
     const request = (reason: string) => {
       const step = tryLifecycle(ctx, current, { type: 'intervention.request', by: 'bot' }, now, { by: 'bot', reason });
@@ -114,7 +115,7 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
     };
 
     if (!outcome.ok) {
-      journey.push(journal(ctx, { ...at, type: 'bot.failed', actor: BOT, data: { messageId, error: outcome.error } }));
+      journey.push(botJournal('bot.failed', { messageId, error: outcome.error }));
       if (ctx.policy.onBotFailure === 'request-human') request(outcome.error);
     } else {
       const { decision } = outcome;
@@ -127,11 +128,11 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
             const queued = queueOutbound(ctx, { conversation: current, contact: person, content, author: BOT, replyTo: null, at: now });
             messages.push(queued.message);
             outbox.push(queued.outbox);
-            journey.push(journal(ctx, { ...at, type: 'bot.replied', actor: BOT, data: { messageId: queued.message.id, inReplyTo: messageId, contentType: content.type } }));
+            journey.push(botJournal('bot.replied', { messageId: queued.message.id, inReplyTo: messageId, contentType: content.type }));
           }
           current = touch(ctx, current, now, { version: fresh.version + 1 });
         } else {
-          journey.push(journal(ctx, { ...at, type: 'bot.suppressed', actor: BOT, data: { inReplyTo: messageId, replies: replies.length, state: current.state, assignee: current.assignee } }));
+          journey.push(botJournal('bot.suppressed', { inReplyTo: messageId, replies: replies.length, state: current.state, assignee: current.assignee }));
         }
       }
       if (decision.attributes) {
