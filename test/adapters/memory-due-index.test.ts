@@ -44,4 +44,14 @@ describe('memory store due index', () => {
     // The moved ones come due at their new time, once each.
     expect(await store.listDue({ now: t(10_000), limit: 5_000 })).toHaveLength(3_000 - archived.length);
   });
+
+  it('answers with the latest version of each due conversation, also when its due time did not move', async () => {
+    const store = memoryStore();
+    const c = conversation(1, 5);
+    await store.commit({ conversations: [{ record: c, expectedVersion: null }] });
+    const taken = { ...c, state: 'intervened' as const, assignee: 'asha', intervenedAt: t(1), version: 2 };
+    await store.commit({ conversations: [{ record: taken, expectedVersion: 1 }] });
+    expect(await store.listDue({ now: t(5), limit: 10 })).toEqual([taken]);
+    expect(await store.listDue({ now: t(4), limit: 10 })).toEqual([]);
+  });
 });

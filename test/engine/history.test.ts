@@ -95,6 +95,42 @@ describe('history', () => {
     expect(calls).toEqual([3]);
   });
 
+  it('archives a due batch in one commit, and leaves out a chat whose customer wrote after it was listed', async () => {
+    const store = memoryStore({ freeze: true });
+    let late: (() => Promise<unknown>) | null = null;
+    const commits: number[] = [];
+    const racing: Store = {
+      ...store,
+      async listDue(query) {
+        const due = await store.listDue(query);
+        // The customer of the second due chat writes between the listing and the sweep's commit.
+        const write = late;
+        late = null;
+        if (write) await write();
+        return due;
+      },
+      async commit(changes) {
+        commits.push(changes.conversations?.length ?? 0);
+        return store.commit(changes);
+      },
+    };
+    const clock = manualClock(START);
+    const chat = createLiveChat({ store: racing, clock, logger: silentLogger });
+    const opened = [];
+    for (let i = 0; i < 5; i += 1) opened.push((await chat.receive({ channel: 'whatsapp', from: `+${i}`, externalId: `w${i}`, content: { type: 'text', text: 'hi' } })).conversation);
+    clock.advance(25 * HOUR);
+    late = () => chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w-late', content: { type: 'text', text: 'still there?' } });
+    commits.length = 0;
+    const swept = await chat.sweep();
+    // The late message archived its old chat itself (it was due) and opened a new one.
+    const states = await Promise.all(opened.map(async (c) => (await chat.conversation(c.id))?.state));
+    expect(states).toEqual(['history', 'history', 'history', 'history', 'history']);
+    expect(swept).toEqual({ archived: 4 });
+    // The late message's commit, the sweep's refused batch of 5, then its batch of the other 4.
+    expect(commits).toEqual([2, 5, 4]);
+    expect((await store.findOpenConversation(opened[1]!.contactId))?.state).toBe('active');
+  });
+
   it('sweeps and dispatches on the scheduler loop driven by the clock', async () => {
     const { chat, say, clock, transport } = await setup({ policy: { tickMs: 60_000 } });
     const { conversation } = await say('hi');

@@ -119,7 +119,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const openByContact = new Map<string, string>();
   const inboxByState = new Map<ConversationState, SortedKeys>();
   // Open conversations by History due time: the sweep reads the front, as much as is due.
-  const dueIndex = new SortedKeys();
+  const dueIndex = new SortedKeys<Conversation>(true);
   const messages = new Map<string, Message>();
   const messageByExternal = new Map<string, string>();
   const messagesByConversation = new Map<string, Timeline<Message>>();
@@ -275,9 +275,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       if (record.state !== 'history') openByContact.set(record.contactId, record.id);
       const wasDue = previous !== undefined && previous.state !== 'history';
       const isDue = record.state !== 'history';
-      if (wasDue !== isDue || (isDue && previous!.historyDueAt !== record.historyDueAt)) {
+      // The index holds the record itself: a new version replaces it even where its key stays.
+      const dueKey = isDue ? sortKey(record.historyDueAt, record.id) : null;
+      if (wasDue && previous!.historyDueAt === record.historyDueAt && dueKey !== null) dueIndex.replace(dueKey, record);
+      else {
         if (wasDue) dueIndex.remove(sortKey(previous!.historyDueAt, previous!.id));
-        if (isDue) dueIndex.insert(sortKey(record.historyDueAt, record.id));
+        if (dueKey !== null) dueIndex.insert(dueKey, record);
       }
     }
     for (const m of changes.messages ?? []) {
@@ -390,12 +393,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     async listDue({ now, limit }) {
       // Keys are `${dueAt}\u0000${id}` with fixed-width times: due ones sort before `${now}\u0001`.
       const bound = `${now}\u0001`;
-      const found: Conversation[] = [];
-      for (const key of dueIndex.after(null, limit)) {
-        if (key >= bound) break;
-        found.push(conversations.get(idOfKey(key))!);
-      }
-      return found;
+      return dueIndex.valuesFromStart(limit, (key) => key < bound);
     },
 
     async getMessage(id) {

@@ -10,9 +10,16 @@ const CHUNK = 512;
  * and a splice in one flat array would move every key after it, making each move cost the
  * size of the inbox and a sweep of a million stored chats cost far more than what is due.
  */
-export class SortedKeys {
+export class SortedKeys<V = never> {
   private readonly chunks: string[][] = [];
+  // With `withValues`, each key carries a value in a parallel chunk (the due index keeps the
+  // conversation itself, so finding what is due reads no other map).
+  private readonly values: V[][] | null;
   private count = 0;
+
+  constructor(withValues = false) {
+    this.values = withValues ? [] : null;
+  }
 
   get size(): number {
     return this.count;
@@ -43,23 +50,36 @@ export class SortedKeys {
     return [lo, a];
   }
 
-  insert(key: string): void {
+  /** Adds `key` (with its `value` when this index keeps values). */
+  insert(key: string, value?: V): void {
     this.count += 1;
-    const chunks = this.chunks;
+    const { chunks, values } = this;
     const tail = chunks[chunks.length - 1];
     // New activity is the newest key: append without searching.
     if (tail && tail[tail.length - 1]! < key && tail.length < CHUNK) {
       tail.push(key);
+      values?.[values.length - 1]!.push(value as V);
       return;
     }
     if (!tail) {
       chunks.push([key]);
+      values?.push([value as V]);
       return;
     }
     const [c, i] = this.lowerBound(key);
     const keys = chunks[c]!;
     keys.splice(i, 0, key);
-    if (keys.length > CHUNK) chunks.splice(c + 1, 0, keys.splice(CHUNK >>> 1));
+    values?.[c]!.splice(i, 0, value as V);
+    if (keys.length > CHUNK) {
+      chunks.splice(c + 1, 0, keys.splice(CHUNK >>> 1));
+      values?.splice(c + 1, 0, values[c]!.splice(CHUNK >>> 1));
+    }
+  }
+
+  /** Gives an existing `key` a new value in place (cheaper than remove and insert). */
+  replace(key: string, value: V): void {
+    const [c, i] = this.lowerBound(key);
+    if (this.chunks[c]?.[i] === key && this.values) this.values[c]![i] = value;
   }
 
   remove(key: string): void {
@@ -68,8 +88,13 @@ export class SortedKeys {
     const keys = this.chunks[c]!;
     if (keys[i] !== key) return;
     this.count -= 1;
-    if (keys.length === 1) this.chunks.splice(c, 1);
-    else keys.splice(i, 1);
+    if (keys.length === 1) {
+      this.chunks.splice(c, 1);
+      this.values?.splice(c, 1);
+    } else {
+      keys.splice(i, 1);
+      this.values?.[c]!.splice(i, 1);
+    }
   }
 
   /** Up to `limit` keys strictly after `cursor` (or from the start), ascending. */
@@ -79,6 +104,21 @@ export class SortedKeys {
     for (; c < this.chunks.length && out.length < limit; c += 1, i = 0) {
       const keys = this.chunks[c]!;
       for (; i < keys.length && out.length < limit; i += 1) if (keys[i] !== cursor) out.push(keys[i]!);
+    }
+    return out;
+  }
+
+  /** The values of the first keys, ascending, while `keep(key)` holds and at most `limit`. */
+  valuesFromStart(limit: number, keep: (key: string) => boolean): V[] {
+    const out: V[] = [];
+    const { chunks, values } = this;
+    if (!values) throw new Error('this index keeps no values');
+    for (let c = 0; c < chunks.length && out.length < limit; c += 1) {
+      const keys = chunks[c]!;
+      for (let i = 0; i < keys.length && out.length < limit; i += 1) {
+        if (!keep(keys[i]!)) return out;
+        out.push(values[c]![i]!);
+      }
     }
     return out;
   }

@@ -1,3 +1,6 @@
+import type { Conversation } from '../../model/conversation.js';
+import type { JourneyEvent } from '../../model/journey.js';
+import type { VersionedWrite } from '../../ports/store.js';
 import { nowIso, type EngineContext } from '../context.js';
 import { applyLifecycle } from '../lifecycle-step.js';
 import { runUnit } from '../unit-of-work.js';
@@ -6,14 +9,16 @@ const BATCH = 100;
 // How long a claimed due conversation is ours before another sweeper may take it (a sweeper
 // that crashed mid-batch); a commit on the conversation releases the claim at once.
 const CLAIM_MS = 60_000;
+const SYSTEM = { type: 'system' } as const;
 
 /**
  * Moves every conversation whose History time has come to History. The store answers which
  * are due from its due-time index, so the cost follows the number due, not the number stored;
  * a store shared by several processes claims them (`claimDue`), so concurrent sweepers split
  * the work.
- * Each one is re-checked on a fresh read before it moves: a message that arrived since pushed
- * its due time, and another instance may have swept it already.
+ * Each batch is one unit of work, committed against the versions the store just listed: a
+ * message that arrived since (it pushed the due time) or another sweeper fails the commit, and
+ * the retry reads each conversation again and leaves out what is no longer due.
  */
 export async function sweep(ctx: EngineContext): Promise<{ archived: number }> {
   let archived = 0;
@@ -22,19 +27,20 @@ export async function sweep(ctx: EngineContext): Promise<{ archived: number }> {
     const due = ctx.store.claimDue
       ? await ctx.store.claimDue({ now, leaseUntil: new Date(Date.parse(now) + CLAIM_MS).toISOString(), limit: BATCH })
       : await ctx.store.listDue({ now, limit: BATCH });
-    let moved = 0;
-    for (const candidate of due) {
-      const done = await runUnit(ctx, async () => {
-        const conversation = await ctx.store.getConversation(candidate.id);
-        if (!conversation || conversation.state === 'history' || conversation.historyDueAt > now) return { changes: {}, result: false };
-        const step = applyLifecycle(ctx, conversation, { type: 'history.due' }, { type: 'system' }, now, { dueAt: conversation.historyDueAt });
-        return {
-          changes: { conversations: [{ record: step.conversation, expectedVersion: conversation.version }], journey: step.journey },
-          result: true,
-        };
-      });
-      if (done) moved += 1;
-    }
+    let reads: () => Promise<Array<Conversation | null>> = async () => due;
+    const moved = await runUnit(ctx, async () => {
+      const current = await reads();
+      reads = () => Promise.all(due.map((c) => ctx.store.getConversation(c.id)));
+      const conversations: VersionedWrite<Conversation>[] = [];
+      const journey: JourneyEvent[] = [];
+      for (const conversation of current) {
+        if (!conversation || conversation.state === 'history' || conversation.historyDueAt > now) continue;
+        const step = applyLifecycle(ctx, conversation, { type: 'history.due' }, SYSTEM, now, { dueAt: conversation.historyDueAt });
+        conversations.push({ record: step.conversation, expectedVersion: conversation.version });
+        journey.push(...step.journey);
+      }
+      return { changes: { conversations, journey }, result: conversations.length };
+    });
     archived += moved;
     // A short batch is the last one; a batch where nothing moved would only repeat itself.
     if (due.length < BATCH || moved === 0) return { archived };

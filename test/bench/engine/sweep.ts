@@ -102,7 +102,7 @@ async function measure(stored: number, due: number) {
  * `sweep()` with `stored` conversations of which `due` are due, against a full scan that
  * iterates every stored conversation and keeps those whose `historyDueAt` has passed. The scan
  * walks the loaded records in a plain array, the cheapest scan there is, so the comparison is
- * conservative. The scan only finds; the sweep finds and archives (one unit of work each).
+ * conservative. The scan only finds; the sweep finds and archives (one unit of work per batch).
  * Every figure is the best of three rounds; the sweep also runs with a tenth as many stored.
  */
 export async function sweepBench(stored: number, due: number): Promise<SweepResult> {
@@ -122,7 +122,7 @@ export async function sweepBench(stored: number, due: number): Promise<SweepResu
       [
         ['full scan: every conversation, filter historyDueAt <= now', num(stored), `${num(big.scanMs, 1)} ms`, '1.0x'],
         ['store.listDue: the due-time index (finds only)', num(stored), `${num(big.listDueMs, 2)} ms`, `${num(big.scanMs / big.listDueMs, 1)}x`],
-        [`sweep(): find and archive ${num(due)}, a unit of work each`, num(stored), `${num(big.sweepMs, 1)} ms`, `${num(big.scanMs / big.sweepMs, 2)}x`],
+        [`sweep(): find and archive ${num(due)}, a unit of work per 100`, num(stored), `${num(big.sweepMs, 1)} ms`, `${num(big.scanMs / big.sweepMs, 2)}x`],
         [`sweep(): the same, a tenth as many stored`, num(small), `${num(smallSweepMs, 1)} ms`, ''],
       ],
     ),
