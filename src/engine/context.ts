@@ -4,7 +4,7 @@ import type { Actor } from '../model/actor.js';
 import type { JourneyEvent, JourneyEventType } from '../model/journey.js';
 import type { Bot } from '../ports/bot.js';
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
-import type { Store } from '../ports/store.js';
+import type { OutboxItem, Store } from '../ports/store.js';
 import type { TagRule } from '../ports/tag-rule.js';
 import type { Transport } from '../ports/transport.js';
 import type { LiveChatEvents } from './events.js';
@@ -23,8 +23,11 @@ export interface EngineContext {
   emitter: EventEmitter<LiveChatEvents>;
   /** Runs a promise in the background, tracked by `idle()`; failures are logged. */
   background(label: string, work: Promise<unknown>): void;
-  /** Starts dispatching the outbox of these queues (after a commit queued sends), or of all. */
-  dispatch(conversationIds?: string[]): void;
+  /**
+   * Starts dispatching the outbox of these queues (after a commit queued sends), or of all;
+   * `claimed` are items the commit already claimed for this instance, sent without a claim.
+   */
+  dispatch(conversationIds?: string[], claimed?: OutboxItem[]): void;
 }
 
 /** The clock's time as a stored timestamp. */

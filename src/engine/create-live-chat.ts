@@ -254,7 +254,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
   };
   const ctx: EngineContext = {
     ...base,
-    dispatch: (ids) => base.background('outbox dispatch', dispatcher.dispatch(ids)),
+    dispatch: (ids, claimed) => base.background('outbox dispatch', dispatcher.dispatch(ids, claimed)),
   };
   const dispatcher = createDispatcher(ctx);
 

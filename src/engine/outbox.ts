@@ -6,7 +6,7 @@ import { settleCampaign } from './campaigns.js';
 import { journal, nowIso, type EngineContext } from './context.js';
 import { tokenBucket, type Pacer } from './pacer.js';
 import { untagContact } from './tagging.js';
-import { runUnit, type Decision } from './unit-of-work.js';
+import { leaseFrom, runUnit, type Decision } from './unit-of-work.js';
 
 const CLAIM_BATCH = 100;
 
@@ -71,6 +71,24 @@ export function createDispatcher(ctx: EngineContext) {
     if (stopped) return drainCancelled(item, stopped);
     const campaign = item.campaignId === undefined ? null : await ctx.store.getCampaign(item.campaignId);
     const result = await send(item);
+    if (result.ok && !campaign && ctx.emitter.eventNames().length === 0) {
+      // Recording a plain send needs nothing of the stored message unless someone listens for
+      // its status: the commit rests on its 'pending' status alone, one read fewer per send. If
+      // another dispatcher settled it meanwhile, the commit is refused and settle() tidies up.
+      const now = nowIso(ctx);
+      const recorded = await runUnit<boolean>(
+        ctx,
+        async () => ({
+          changes: {
+            messageUpdates: [{ id: item.messageId, expectedStatus: 'pending', status: 'sent', statusAt: now, externalId: result.externalId }],
+            outboxDeletes: [item.id],
+          },
+          result: true,
+        }),
+        { onConflict: async () => false },
+      );
+      if (recorded) return { retryAt: null };
+    }
     return settle(item, async (message, now) => {
       const figures = (counts: Record<string, number>): ChangeSet =>
         campaign ? { campaignIncrements: [{ id: campaign.id, counts: { ...counts, pending: -1 } }] } : {};
@@ -200,29 +218,36 @@ export function createDispatcher(ctx: EngineContext) {
     return tail;
   }
 
+  /**
+   * Sends claimed items, conversations side by side and each one's items in order, then
+   * settles the broadcasts they belong to (a campaign completes when its last send settles).
+   */
+  async function sendInOrder(claimed: OutboxItem[]): Promise<void> {
+    const groups = new Map<string, OutboxItem[]>();
+    const campaigns = new Set<string>();
+    for (const item of claimed) {
+      const group = groups.get(item.conversationId);
+      if (group) group.push(item);
+      else groups.set(item.conversationId, [item]);
+      if (item.campaignId !== undefined) campaigns.add(item.campaignId);
+    }
+    await Promise.all([...groups].map(([conversationId, items]) => enqueue(conversationId, items)));
+    for (const id of campaigns) await settleCampaign(ctx, id);
+  }
+
   /** Claims due items (of `conversations` only, when given) batch by batch and sends them, until none is left. */
   async function claimAndSend(conversations: string[] | undefined, batch: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const now = ctx.clock.now();
       const claimed = await ctx.store.claimOutbox({
-        now: now.toISOString(),
-        leaseUntil: new Date(now.getTime() + ctx.policy.outboxLeaseMs).toISOString(),
+        now: nowIso(ctx),
+        leaseUntil: leaseFrom(ctx),
         limit: batch,
         ...(conversations ? { conversations } : {}),
       });
       if (claimed.length === 0) return total;
       total += claimed.length;
-      const groups = new Map<string, OutboxItem[]>();
-      const campaigns = new Set<string>();
-      for (const item of claimed) {
-        const group = groups.get(item.conversationId);
-        if (group) group.push(item);
-        else groups.set(item.conversationId, [item]);
-        if (item.campaignId !== undefined) campaigns.add(item.campaignId);
-      }
-      await Promise.all([...groups].map(([conversationId, items]) => enqueue(conversationId, items)));
-      for (const id of campaigns) await settleCampaign(ctx, id);
+      await sendInOrder(claimed);
       // Claim again even after a short batch: an item queued behind one we were sending was not
       // claimable by the dispatch its commit started, and only this loop can pick it up now.
     }
@@ -231,8 +256,19 @@ export function createDispatcher(ctx: EngineContext) {
   let pump: Promise<number> | null = null;
   let again = false;
 
+  /**
+   * Sends `claimed` (items a commit claimed for us), then every due item of `conversations`
+   * (of all, when not given), including what queued behind them meanwhile; resolves when they
+   * are settled.
+   */
+  async function sendClaimed(claimed: OutboxItem[], conversations: string[]): Promise<number> {
+    await sendInOrder(claimed);
+    return claimed.length + (await claimAndSend(conversations, CLAIM_BATCH));
+  }
+
   /** Sends every due item (of `conversations` only, when given); resolves when they are settled. */
-  function dispatch(conversations?: string[]): Promise<number> {
+  function dispatch(conversations?: string[], claimed: OutboxItem[] = []): Promise<number> {
+    if (claimed.length > 0 && conversations) return sendClaimed(claimed, conversations);
     if (!pacer) return claimAndSend(conversations, CLAIM_BATCH);
     // Paced: one loop claims everything due, oldest first; a call while it runs asks it to go on.
     again = true;

@@ -57,17 +57,25 @@ export async function runUnit<R>(
       emitAll(ctx, decision.events ?? []);
       return decision.result;
     }
+    const inserts = decision.changes.outboxInserts ?? [];
+    // Sends queued here are claimed in the same commit where the store can (not under a pacer,
+    // which must see every send), sparing the dispatcher a claim per message.
+    const claimUntil = inserts.length > 0 && !ctx.transport.maxPerSecond ? leaseFrom(ctx) : undefined;
+    const changes = claimUntil === undefined ? decision.changes : { ...decision.changes, claimOutboxUntil: claimUntil };
     let outcome;
     try {
-      outcome = await ctx.store.commit(decision.changes);
+      outcome = await ctx.store.commit(changes);
     } catch (cause) {
       throw new LiveChatError('STORE_ERROR', { message: `The store failed to commit: ${String(cause)}`, cause });
     }
     if (outcome.ok) {
       // Nobody listening (a batch job, a benchmark): the events are not even built.
       if (ctx.emitter.eventNames().length > 0) emitAll(ctx, [...eventsOf(decision), ...(decision.events ?? [])]);
-      const outbox = decision.changes.outboxInserts ?? [];
-      if (outbox.length > 0) ctx.dispatch([...new Set(outbox.map((o) => o.conversationId))]);
+      if (inserts.length > 0) {
+        const claimed = new Set(outcome.claimed);
+        const ours = claimed.size === 0 ? [] : inserts.filter((o) => claimed.has(o.id)).map((o) => ({ ...o, leaseUntil: claimUntil! }));
+        ctx.dispatch([...new Set(inserts.map((o) => o.conversationId))], ours);
+      }
       return decision.result;
     }
     const answer = await options.onConflict?.(outcome.conflict);
@@ -77,6 +85,9 @@ export async function runUnit<R>(
     if (n >= 3) await pause(n);
   }
 }
+
+/** The end of a dispatcher's lease on what it claims now. */
+export const leaseFrom = (ctx: EngineContext): string => new Date(ctx.clock.now().getTime() + ctx.policy.outboxLeaseMs).toISOString();
 
 /** One engine event per journey entry, carrying the records as committed. */
 function eventsOf<R>(decision: Decision<R>): LiveChatEvent[] {

@@ -98,6 +98,15 @@ export interface ChangeSet {
   journey?: JourneyEvent[];
   /** Sends to queue. */
   outboxInserts?: OutboxItem[];
+  /**
+   * Optional: claim this change set's outbox inserts for the committer until this time, as
+   * {@link Store.claimOutbox} would right after the commit, and name them in
+   * {@link CommitResult}'s `claimed`; this spares the engine a claim per send. Only what a
+   * claim could take is claimed: the items of a conversation whose queue held nothing before
+   * this commit. A store may ignore it: the items are then queued unclaimed, and the engine
+   * claims them with `claimOutbox` as usual.
+   */
+  claimOutboxUntil?: string;
   /** Queued sends to reschedule; each update also frees the item's lease. */
   outboxUpdates?: Pick<OutboxItem, 'id' | 'attempts' | 'dueAt' | 'lastError'>[];
   /** Queued sends that are done (sent or finally failed); deleting a missing one is a conflict. */
@@ -154,10 +163,11 @@ export interface CommitConflict {
 }
 
 /**
- * The outcome of {@link Store.commit}: applied, or refused with the conflict.
+ * The outcome of {@link Store.commit}: applied (with the ids of the outbox inserts it claimed,
+ * when asked to by {@link ChangeSet.claimOutboxUntil}), or refused with the conflict.
  * @public
  */
-export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict };
+export type CommitResult = { ok: true; claimed?: string[] } | { ok: false; conflict: CommitConflict };
 
 /**
  * One page of a cursor-paginated list. `nextCursor` is opaque; `null` means the end.

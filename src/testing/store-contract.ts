@@ -436,6 +436,35 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(later.map((o) => o.id)).toEqual([items[1]!.id, items[2]!.id]);
       });
 
+      it('claims inserts in the commit when asked (or ignores the ask), never ahead of an older item of their conversation', async () => {
+        const [older] = await queued(1);
+        const conv = (await store.getConversation(older!.conversationId))!;
+        const fresh = (await seed(store)).conversation;
+        const reply = (c: Conversation, i: number) => {
+          const m = message(c, { direction: 'outbound', status: 'pending', externalId: null, author: { type: 'bot' } });
+          return { m, o: outboxItem(m, { createdAt: t(i), dueAt: t(i) }) };
+        };
+        const [behind, first, second] = [reply(conv, 1), reply(fresh, 2), reply(fresh, 3)];
+        const result = await store.commit({ messages: [behind.m, first.m, second.m], outboxInserts: [behind.o, first.o, second.o], claimOutboxUntil: t(11) });
+        expect(result.ok).toBe(true);
+        const claimed = result.ok ? result.claimed : undefined;
+        if (claimed === undefined) {
+          // A store that does not claim at commit queues everything unclaimed.
+          expect((await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 })).map((o) => o.id).sort()).toEqual([older!.id, behind.o.id, first.o.id, second.o.id].sort());
+          return;
+        }
+        // The fresh conversation's queue was empty: both of its items are ours. The other one
+        // queues behind an item that is still there, so it stays free for a claim in order.
+        expect([...claimed].sort()).toEqual([first.o.id, second.o.id].sort());
+        const rest = await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 });
+        expect(rest.map((o) => o.id)).toEqual([older!.id, behind.o.id]);
+        // The claim lapses like any other.
+        expect((await store.claimOutbox({ now: t(12), leaseUntil: t(13), limit: 10 })).map((o) => o.id)).toEqual([older!.id, behind.o.id, first.o.id, second.o.id]);
+        // Without the ask, nothing is claimed and the result names nothing.
+        const plain = reply(fresh, 4);
+        expect(await store.commit({ messages: [plain.m], outboxInserts: [plain.o] })).toEqual({ ok: true });
+      });
+
       it('claims only the given conversations', async () => {
         const items = await queued(3);
         const claimed = await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10, conversations: [items[2]!.conversationId] });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLiveChat, keywordBot, memoryStore, memoryTransport, silentLogger, type Store } from '../../src/index.js';
 import { HOUR, errorOf, setup } from './setup.js';
 
 async function intervened(options: Parameters<typeof setup>[0] = {}) {
@@ -92,6 +93,57 @@ describe('outbox', () => {
     expect((await env.store.getMessage(message.id))?.status).toBe('sent');
     env.clock.advance(env.chat.policy.outboxLeaseMs + 1);
     expect(await restarted.flush()).toBe(0);
+  });
+});
+
+describe('outbox round trips', () => {
+  const counted = (store: Store) => {
+    const calls = { claimOutbox: [] as number[], getMessage: 0 };
+    const wrapped: Store = {
+      ...store,
+      async claimOutbox(query) {
+        const claimed = await store.claimOutbox(query);
+        calls.claimOutbox.push(claimed.length);
+        return claimed;
+      },
+      async getMessage(id) {
+        calls.getMessage += 1;
+        return store.getMessage(id);
+      },
+    };
+    return { wrapped, calls };
+  };
+
+  it('claims a reply in the commit that queues it and records the send without reading the message back', async () => {
+    const { wrapped, calls } = counted(memoryStore({ freeze: true }));
+    const transport = memoryTransport();
+    const chat = createLiveChat({ store: wrapped, transport, logger: silentLogger, bot: keywordBot({ fallback: 'on it' }) });
+    await chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hello' } });
+    await chat.idle();
+    expect(transport.sent.map((s) => s.content)).toEqual([{ type: 'text', text: 'on it' }]);
+    const reply = (await wrapped.getMessage(transport.sent[0]!.messageId))!;
+    expect(reply).toMatchObject({ status: 'sent', externalId: transport.sent[0]!.externalId });
+    // The only claim after the send looks for what queued behind it, and finds nothing.
+    expect(calls.claimOutbox).toEqual([0]);
+    expect(calls.getMessage).toBe(1); // the read just above
+  });
+
+  it('tidies away a send that another dispatcher settled while this one was sending', async () => {
+    const store = memoryStore({ freeze: true });
+    const transport = memoryTransport();
+    const racing = {
+      ...transport,
+      async send(message: Parameters<typeof transport.send>[0]) {
+        // Another instance (whose lease we outlived) records the same message as sent first.
+        await store.commit({ messageUpdates: [{ id: message.messageId, expectedStatus: 'pending', status: 'sent', statusAt: new Date().toISOString(), externalId: 'wamid.other' }] });
+        return transport.send(message);
+      },
+    };
+    const chat = createLiveChat({ store, transport: racing, logger: silentLogger, bot: keywordBot({ fallback: 'on it' }) });
+    await chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hello' } });
+    await chat.idle();
+    expect((await store.getMessage(transport.sent[0]!.messageId))?.externalId).toBe('wamid.other');
+    expect(await store.claimOutbox({ now: '2100-01-01T00:00:00.000Z', leaseUntil: '2100-01-01T00:00:01.000Z', limit: 10 })).toEqual([]);
   });
 });
 

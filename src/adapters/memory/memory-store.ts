@@ -256,7 +256,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     return { ok: true };
   }
 
-  function apply(changes: ChangeSet): void {
+  /** Applies a checked change set; returns the ids of the outbox inserts it claimed. */
+  function apply(changes: ChangeSet): string[] {
+    const claimed: string[] = [];
     for (const { record } of changes.contacts ?? []) {
       contactIndex.update(contacts.get(record.id), record);
       contacts.set(record.id, seal(record));
@@ -309,10 +311,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       if (!byType) journeyByType.set(e.type, (byType = new SortedKeys()));
       byType.insert(key);
     }
+    // A conversation whose queue was empty before this commit: its new items head the queue,
+    // so they can be claimed at once when the change set asks for it.
+    const headed = new Set<string>();
     for (const o of changes.outboxInserts ?? []) {
-      outbox.set(o.id, seal({ ...o }));
       let queue = outboxByConversation.get(o.conversationId);
       if (!queue) outboxByConversation.set(o.conversationId, (queue = new Set()));
+      if (queue.size === 0) headed.add(o.conversationId);
+      const claim = changes.claimOutboxUntil !== undefined && headed.has(o.conversationId);
+      outbox.set(o.id, seal({ ...o, leaseUntil: claim ? changes.claimOutboxUntil! : o.leaseUntil }));
+      if (claim) claimed.push(o.id);
       queue.add(o.id);
     }
     for (const u of changes.outboxUpdates ?? []) {
@@ -341,6 +349,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       for (const [figure, delta] of Object.entries(counts)) next[figure as keyof typeof next] += delta ?? 0;
       campaigns.set(id, seal({ ...current, counts: next }));
     }
+    return claimed;
   }
 
   return {
@@ -348,8 +357,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
 
     async commit(changes) {
       const result = check(changes);
-      if (result.ok) apply(changes);
-      return result;
+      if (!result.ok) return result;
+      const claimed = apply(changes);
+      return changes.claimOutboxUntil === undefined ? result : { ok: true, claimed };
     },
 
     async getContact(id) {
