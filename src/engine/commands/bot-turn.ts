@@ -69,12 +69,18 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
   }
 }
 
+/** The contact and conversation after the bot's turn, as committed (`null` if gone). */
+export interface BotTurnResult {
+  contact: Contact | null;
+  conversation: Conversation | null;
+}
+
 /**
  * The bot's turn for one inbound message: ask the bot outside any transaction, then apply its
  * decision as a unit of work of its own on fresh reads. If an agent intervened meanwhile, the
  * replies are dropped and the journey says so; a failed bot requests a human (by policy).
  */
-export async function runBotTurn(ctx: EngineContext, committed: { message: Message; contact: Contact; conversation: Conversation }): Promise<void> {
+export async function runBotTurn(ctx: EngineContext, committed: { message: Message; contact: Contact; conversation: Conversation }): Promise<BotTurnResult> {
   const { message, contact, conversation } = committed;
   const messageId = message.id;
   let outcome = await askBot(ctx, { contact, conversation, message });
@@ -93,11 +99,11 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
   // who intervened while the bot thought) fails the commit on its version, and every retry
   // decides again on fresh reads. That spares a store round trip per record on the common path.
   let reads: () => Promise<[Contact | null, Conversation | null]> = async () => [contact, conversation];
-  await runUnit(ctx, async () => {
+  return runUnit<BotTurnResult>(ctx, async () => {
     const now = nowIso(ctx);
     const [freshContact, fresh] = await reads();
     reads = () => Promise.all([ctx.store.getContact(contact.id), ctx.store.getConversation(conversation.id)]);
-    if (!freshContact || !fresh) return { changes: {}, result: undefined };
+    if (!freshContact || !fresh) return { changes: {}, result: { contact: freshContact, conversation: fresh } };
     const journey: JourneyEvent[] = [];
     const messages: Message[] = [];
     const outbox: OutboxItem[] = [];
@@ -163,7 +169,7 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
         outboxInserts: outbox,
         journey,
       },
-      result: undefined,
+      result: { contact: contactAfter, conversation: written },
       contact: contactAfter,
       conversation: written,
     };

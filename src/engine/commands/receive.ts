@@ -225,10 +225,6 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
     ctx.background('bot turn', turn);
     return result;
   }
-  await turn;
-  return {
-    ...result,
-    conversation: (await ctx.store.getConversation(result.conversation.id)) ?? result.conversation,
-    contact: (await ctx.store.getContact(result.contact.id)) ?? result.contact,
-  };
+  const after = await turn;
+  return { ...result, conversation: after.conversation ?? result.conversation, contact: after.contact ?? result.contact };
 }
