@@ -182,6 +182,21 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(claimed).toEqual([{ ...o, leaseUntil: t(1) }]);
       });
 
+      it('answers findInbound, when it has it, exactly as the three finders answer', async () => {
+        if (!store.findInbound) return;
+        const { contact: c, conversation: conv } = await seed(store);
+        const m = message(conv, { content: { type: 'location', latitude: 52.5, longitude: 13.4, name: 'Berlin' } });
+        await store.commit({ messages: [m] });
+        expect(await store.findInbound('whatsapp', m.externalId!, c.address)).toEqual({ message: m, contact: c, conversation: conv });
+        expect(await store.findInbound('whatsapp', 'wamid.new', c.address)).toEqual({ message: null, contact: c, conversation: conv });
+        expect(await store.findInbound('whatsapp', 'wamid.new', '+0000')).toEqual({ message: null, contact: null, conversation: null });
+        expect(await store.findInbound('sms', m.externalId!, c.address)).toEqual({ message: null, contact: null, conversation: null });
+        // A contact whose only conversation is in History has none open.
+        const archived = { ...conv, state: 'history' as const, archivedAt: t(5), version: conv.version + 1 };
+        await store.commit({ conversations: [{ record: archived, expectedVersion: conv.version }] });
+        expect(await store.findInbound('whatsapp', 'wamid.new', c.address)).toEqual({ message: null, contact: c, conversation: null });
+      });
+
       it('answers null for records that do not exist', async () => {
         expect(await store.getContact('ct_missing')).toBeNull();
         expect(await store.getConversation('conv_missing')).toBeNull();

@@ -102,7 +102,7 @@ function journeyNarrowing(query: JourneyPageQuery): ((params: unknown[]) => stri
 type DbError = { code?: string; detail?: string; hint?: string; constraint?: string };
 
 /** Splits a change set into the parts the commit function takes, omitting empty ones. */
-function toPayload(changes: ChangeSet): string {
+export function toPayload(changes: ChangeSet): string {
   const p: Record<string, unknown[]> = {};
   const add = (key: string, value: unknown) => (p[key] ??= []).push(value);
   for (const w of changes.contacts ?? [])
@@ -124,7 +124,8 @@ function toPayload(changes: ChangeSet): string {
   for (const w of changes.campaigns ?? [])
     w.expectedVersion === null ? add('campaignInserts', w.record) : add('campaignUpdates', { ...w.record, expectedVersion: w.expectedVersion });
   for (const i of changes.campaignIncrements ?? []) add('campaignIncrements', i);
-  return Object.keys(p).length === 0 ? '' : JSON.stringify(p);
+  if (Object.keys(p).length === 0) return '';
+  return JSON.stringify(changes.claimOutboxUntil === undefined || !p['outboxInserts'] ? p : { ...p, claimOutboxUntil: changes.claimOutboxUntil });
 }
 
 /**
@@ -170,7 +171,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const dataDir = pool ? undefined : (client as { dataDir?: string }).dataDir;
   const q = <R = Record<string, unknown>>(text: string, params?: unknown[]) => client.query<R>(text, params);
 
-  const commitSql = `select ${s}.commit_changes($1::jsonb) as statements`;
+  const commitSql = `select (c->>'statements')::int as statements, c->'claimed' as claimed from ${s}.commit_changes($1::jsonb) as c`;
 
   async function page<T>(
     sql: { table: string; columns: string; owner: string },
@@ -209,8 +210,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const payload = toPayload(changes);
       if (payload === '') return { ok: true };
       try {
-        await q(commitSql, [payload]);
-        return { ok: true };
+        const { rows } = await q<{ claimed: string[] }>(commitSql, [payload]);
+        return changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: rows[0]!.claimed };
       } catch (caught) {
         const error = caught as DbError;
         if (error.code === CONFLICT_SQLSTATE) {
@@ -244,6 +245,23 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async findOpenConversation(contactId) {
       const { rows } = await q(`select ${CONVERSATION_COLUMNS} from ${s}.conversations where contact_id = $1 and state <> 'history'`, [contactId]);
       return rows[0] ? toConversation(rows[0]) : null;
+    },
+    async findInbound(channel, externalId, address) {
+      // One round trip for the three lookups receive starts from; each record comes back as
+      // JSON of its columns, which the row mappers read like a row (timestamps as ISO text).
+      const one = (columns: string, from: string) => `(select to_jsonb(r) from (select ${columns} from ${s}.${from}) r)`;
+      const { rows } = await q<{ message: Record<string, unknown> | null; contact: Record<string, unknown> | null; conversation: Record<string, unknown> | null }>(
+        `select ${one(MESSAGE_COLUMNS, 'messages where channel = $1 and external_id = $2')} as message,
+                ${one(CONTACT_COLUMNS, 'contacts where channel = $1 and address = $3')} as contact,
+                ${one(CONVERSATION_COLUMNS, `conversations where state <> 'history' and contact_id = (select id from ${s}.contacts where channel = $1 and address = $3)`)} as conversation`,
+        [channel, externalId, address],
+      );
+      const row = rows[0]!;
+      return {
+        message: row.message ? toMessage(row.message) : null,
+        contact: row.contact ? toContact(row.contact) : null,
+        conversation: row.conversation ? toConversation(row.conversation) : null,
+      };
     },
     async listConversations(query) {
       const params: unknown[] = [query.state, query.limit + 1];

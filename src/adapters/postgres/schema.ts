@@ -124,13 +124,23 @@ ${versioned(
  * updates run row by row on the primary key (`where version = expected`). Any conflict raises,
  * which rolls the statement back whole. Returns how many statements it ran, for benchmarks.
  */
-function commitFunction(s: string, v: 1 | 2): string {
+function commitFunction(s: string, v: 1 | 2 | 3): string {
+  // Step 3 returns JSON, so that it can name the outbox inserts it claimed; a return type
+  // cannot change in place, hence drop and create (in the step's transaction).
+  const head =
+    v === 1
+      ? `create function ${s}.commit_changes(cs jsonb) returns integer`
+      : v === 2
+        ? `create or replace function ${s}.commit_changes(cs jsonb) returns integer`
+        : `create function ${s}.commit_changes(cs jsonb) returns jsonb`;
   return `
-${v === 1 ? 'create' : 'create or replace'} function ${s}.commit_changes(cs jsonb) returns integer language plpgsql as $fn$
+${head} language plpgsql as $fn$
 declare
   statements integer := 0;
   missing text;
-  w record;
+  w record;${v === 3 ? `
+  claim_until timestamptz := (cs->>'claimOutboxUntil')::timestamptz;
+  claimed jsonb := '[]'::jsonb;` : ''}
 begin
   if cs ? 'contactInserts' then
     with input as (
@@ -255,10 +265,13 @@ begin
       insert into ${s}.outbox (id, message_id, conversation_id, contact_id, channel, recipient, content, reply_to,
         attempts, due_at, lease_until, created_at, last_error${v === 1 ? '' : ', campaign_id'})
       select id, "messageId", "conversationId", "contactId", channel, "to", content, "replyTo", attempts, "dueAt",
-        "leaseUntil", "createdAt", "lastError"${v === 1 ? '' : ', "campaignId"'} from input
-      on conflict do nothing returning id
+        ${v === 3 ? outboxClaim(s) : '"leaseUntil"'}, "createdAt", "lastError"${v === 1 ? '' : ', "campaignId"'} from input
+      on conflict do nothing returning id${v === 3 ? ', lease_until' : ''}
     )
-    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    select (select i.id from input i where i.id not in (select id from done) limit 1)${
+      v === 3 ? `,
+      coalesce((select jsonb_agg(id) from done where claim_until is not null and lease_until = claim_until), '[]'::jsonb)
+    into missing, claimed` : ' into missing'};
     statements := statements + 1;
     if missing is not null then ${conflict('unique', 'outbox', 'missing')}; end if;
   end if;
@@ -286,9 +299,21 @@ begin
     if missing is not null then ${conflict('version', 'outbox', 'missing')}; end if;
   end if;
 ${v === 1 ? '' : profileParts(s)}
-  return statements;
+  return ${v === 3 ? `jsonb_build_object('statements', statements, 'claimed', claimed)` : 'statements'};
 end
 $fn$`;
+}
+
+/**
+ * The lease of an inserted outbox item (step 3): claimed for the committer when the change set
+ * asks and the conversation had nothing queued (the insert's snapshot does not see the rows it
+ * inserts, so several items of one new queue are claimed together). Two commits that queue for
+ * one conversation at once also both write its row, so one of them waits and then conflicts.
+ */
+function outboxClaim(s: string): string {
+  return `case when claim_until is not null
+          and not exists (select 1 from ${s}.outbox q where q.conversation_id = input."conversationId")
+        then claim_until else "leaseUntil" end`;
 }
 
 /**
@@ -449,6 +474,11 @@ export function migrations(s: string): Migration[] {
         `create index contacts_last_seen_idx on ${s}.contacts (last_seen_at)`,
         commitFunction(s, 2),
       ],
+    },
+    {
+      version: 3,
+      name: 'the commit claims the sends it queues',
+      statements: [`drop function ${s}.commit_changes(jsonb)`, commitFunction(s, 3)],
     },
   ];
 }
