@@ -15,8 +15,30 @@ export interface SqlQueryable {
  * @public
  */
 export interface PgPoolLike extends SqlQueryable {
+  /**
+   * Runs a named statement: each connection prepares (parses and plans) it once and then only
+   * executes it, as `pg` does for a query config with a `name`.
+   */
+  query<R = Record<string, unknown>>(config: { name: string; text: string; values?: unknown[] }): Promise<{ rows: R[] }>;
+  /** Runs one statement with `$n` parameters and resolves with its rows. */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   /** Checks a connection out of the pool. */
   connect(): Promise<PgPoolClientLike>;
+}
+
+/**
+ * A name for a statement's text, the same in every process and store (so stores sharing a pool
+ * agree on it): two FNV-1a hashes of the text, 64 bits in all.
+ */
+export function statementName(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+  }
+  return `lc_${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CONTACT_COLUMNS, CONVERSATION_COLUMNS, MESSAGE_COLUMNS } from './rows.js';
+
 /**
  * One step of the schema's history. Steps are append-only: a released step is never edited,
  * a change is a new step.
@@ -305,6 +307,31 @@ $fn$`;
 }
 
 /**
+ * What `receive` reads, as one function (step 3): a function's statements are planned once per
+ * session and then reused, where the same query sent as text is planned on every call (most of
+ * its cost on PGlite, which has no prepared statements). The records come back as JSON of their
+ * columns, which the row mappers read like rows.
+ */
+function findInboundFunction(s: string): string {
+  return `
+create function ${s}.find_inbound(p_channel text, p_external_id text, p_address text) returns jsonb
+language plpgsql stable as $fn$
+declare
+  found_contact jsonb;
+  found_contact_id text;
+begin
+  select to_jsonb(r), r.id into found_contact, found_contact_id
+  from (select ${CONTACT_COLUMNS} from ${s}.contacts where channel = p_channel and address = p_address) r;
+  return jsonb_build_object(
+    'message', (select to_jsonb(r) from (select ${MESSAGE_COLUMNS} from ${s}.messages where channel = p_channel and external_id = p_external_id) r),
+    'contact', found_contact,
+    'conversation', (select to_jsonb(r) from (select ${CONVERSATION_COLUMNS} from ${s}.conversations
+                     where contact_id = found_contact_id and state <> 'history') r));
+end
+$fn$`;
+}
+
+/**
  * The lease of an inserted outbox item (step 3): claimed for the committer when the change set
  * asks and the conversation had nothing queued (the insert's snapshot does not see the rows it
  * inserts, so several items of one new queue are claimed together). Two commits that queue for
@@ -477,8 +504,8 @@ export function migrations(s: string): Migration[] {
     },
     {
       version: 3,
-      name: 'the commit claims the sends it queues',
-      statements: [`drop function ${s}.commit_changes(jsonb)`, commitFunction(s, 3)],
+      name: 'the commit claims the sends it queues; the receive lookup as a function',
+      statements: [`drop function ${s}.commit_changes(jsonb)`, commitFunction(s, 3), findInboundFunction(s)],
     },
   ];
 }

@@ -1,4 +1,4 @@
-import type { PostgresStore, SqlQueryable } from '../../../src/adapters/postgres/index.js';
+import type { PgPoolLike, PostgresStore, SqlQueryable } from '../../../src/adapters/postgres/index.js';
 
 /** How much data to generate; shared by the plan tests (small) and the benchmark (1M). */
 export interface Volume {
@@ -97,9 +97,9 @@ export function recordingClient<C extends SqlQueryable>(client: C): { client: C;
   const proxy = new Proxy(client, {
     get(target, key, receiver) {
       if (key === 'query')
-        return (sql: string, params: unknown[] = []) => {
-          statements.push({ sql, params });
-          return target.query(sql, params);
+        return (sql: string | { text: string; values?: unknown[] }, params?: unknown[]) => {
+          statements.push(typeof sql === 'string' ? { sql, params: params ?? [] } : { sql: sql.text, params: sql.values ?? [] });
+          return typeof sql === 'string' ? target.query(sql, params) : (target as unknown as PgPoolLike).query(sql as { name: string; text: string });
         };
       const value = Reflect.get(target, key, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
