@@ -20,13 +20,14 @@ describe('schema upgrade from step 2', () => {
       for (const statement of step.statements) await db.query(statement);
       await db.query(`insert into ${schema}.schema_migrations (version, name) values ($1, $2)`, [step.version, step.name]);
     }
-    // The step-2 commit function returns a count; writing through it is what that release did.
+    // The step-2 commit function returns a count; writing through it (and reading without
+    // find_inbound, which came with step 3) is what that release did.
     const clock = manualClock('2026-05-01T10:00:00.000Z');
     const old = postgresStore({ client: db, schema });
     const stepTwo = (await db.query<{ statements: number }>(`select ${schema}.commit_changes($1::jsonb) as statements`, [JSON.stringify({})])).rows[0];
     expect(stepTwo?.statements).toBe(0);
     const hung = { channel: 'whatsapp', send: () => new Promise<never>(() => {}) };
-    const before = createLiveChat({ store: { ...old, commit: stepTwoCommit(db, schema) }, clock, transport: hung, logger: silentLogger, bot: keywordBot({ fallback: 'queued before the upgrade' }) });
+    const before = createLiveChat({ store: { ...old, commit: stepTwoCommit(db, schema), findInbound: undefined }, clock, transport: hung, logger: silentLogger, bot: keywordBot({ fallback: 'queued before the upgrade' }) });
     const { conversation } = await before.receive({ channel: 'whatsapp', from: '+15550900', externalId: 'wamid.old', content: { type: 'text', text: 'hi' } }, { waitForBot: true });
 
     const store = postgresStore({ client: db, schema });
