@@ -8,6 +8,7 @@ import type { OutboxItem, Store } from '../ports/store.js';
 import type { TagRule } from '../ports/tag-rule.js';
 import type { Transport } from '../ports/transport.js';
 import type { LiveChatEvents } from './events.js';
+import type { InboundCache } from './inbound-cache.js';
 import type { Policy } from './options.js';
 
 /** Everything a command needs, built once by createLiveChat. */
@@ -21,6 +22,8 @@ export interface EngineContext {
   policy: Policy;
   tagRules: readonly TagRule[];
   emitter: EventEmitter<LiveChatEvents>;
+  /** What receive may start from without a read (remote stores only). */
+  inboundCache: InboundCache | null;
   /** Runs a promise in the background, tracked by `idle()`; failures are logged. */
   background(label: string, work: Promise<unknown>): void;
   /**

@@ -37,6 +37,7 @@ import {
 import { emitAll } from './unit-of-work.js';
 import { resolvePolicy, type LiveChatOptions, type Policy } from './options.js';
 import { createDispatcher } from './outbox.js';
+import { InboundCache } from './inbound-cache.js';
 import * as queries from './queries.js';
 import { attributeDefinitions } from './attributes.js';
 import { defineAttribute, defineTag, deleteTag, renameTag, type TagRenameResult } from './commands/catalog.js';
@@ -236,8 +237,9 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
   const policy = resolvePolicy(options.policy);
   const pending = new Set<Promise<unknown>>();
   const emitter = new EventEmitter<LiveChatEvents>();
+  const store = options.store ?? memoryStore();
   const base = {
-    store: options.store ?? memoryStore(),
+    store,
     transport: options.transport ?? memoryTransport(),
     bot: options.bot ?? null,
     clock: options.clock ?? systemClock,
@@ -246,6 +248,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     policy,
     tagRules: compileTagRules(options.tagRules ?? []),
     emitter,
+    inboundCache: store.capabilities.remote && policy.inboundCacheSize > 0 ? new InboundCache(policy.inboundCacheSize) : null,
     background(label: string, work: Promise<unknown>) {
       const tracked = work.catch((error) => base.logger.error(`${label} failed`, { error }));
       pending.add(tracked);

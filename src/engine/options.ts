@@ -55,6 +55,14 @@ export interface Policy {
   outboxLeaseMs: number;
   /** Interval of the scheduler loop started by `chat.start()`. Default 1 s. */
   tickMs: number;
+  /**
+   * On a store whose reads cost a round trip (`capabilities.remote`), how many customers'
+   * records this engine keeps after committing them, so that a customer's next message is
+   * committed without reading them first. Kept records are never trusted: the commit checks
+   * the versions it was decided on, and a record another writer changed fails it and sends the
+   * message round again on fresh reads. Default 10,000; 0 turns it off.
+   */
+  inboundCacheSize: number;
 }
 
 /**
@@ -115,6 +123,7 @@ const policySchema = z
     retryMaxMs: z.number().int().positive(),
     outboxLeaseMs: z.number().int().positive(),
     tickMs: z.number().int().positive(),
+    inboundCacheSize: z.number().int().min(0),
   })
   .strict();
 
@@ -136,6 +145,7 @@ export const defaultPolicy: Readonly<Policy> = Object.freeze({
   retryMaxMs: 300_000,
   outboxLeaseMs: 30_000,
   tickMs: 1_000,
+  inboundCacheSize: 10_000,
 });
 
 /** Merges `policy` over the defaults and validates the result. */

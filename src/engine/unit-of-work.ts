@@ -69,6 +69,7 @@ export async function runUnit<R>(
       throw new LiveChatError('STORE_ERROR', { message: `The store failed to commit: ${String(cause)}`, cause });
     }
     if (outcome.ok) {
+      ctx.inboundCache?.written(decision.changes);
       // Nobody listening (a batch job, a benchmark): the events are not even built.
       if (ctx.emitter.eventNames().length > 0) emitAll(ctx, [...eventsOf(decision), ...(decision.events ?? [])]);
       if (inserts.length > 0) {

@@ -260,6 +260,12 @@ export interface StoreCapabilities {
   durable: boolean;
   /** Several processes may share it safely (commits serialise across them). */
   multiProcess: boolean;
+  /**
+   * Reads go over a connection (a database server, or an embedded database's query interface),
+   * so each costs a round trip; the engine then keeps what it committed for the next message
+   * of the same customer (policy `inboundCacheSize`). Absent means `false`.
+   */
+  remote?: boolean;
 }
 
 /**

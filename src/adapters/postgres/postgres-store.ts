@@ -75,7 +75,7 @@ const optionsSchema = z.object({
     'client must be a pg.Pool or a PGlite instance (an object with a query method)',
   ),
   schema: schemaNameSchema.default('livechat'),
-  capabilities: z.object({ durable: z.boolean().optional(), multiProcess: z.boolean().optional() }).optional(),
+  capabilities: z.object({ durable: z.boolean().optional(), multiProcess: z.boolean().optional(), remote: z.boolean().optional() }).optional(),
 });
 
 // Cursors are `<ISO time>|<id>`: readable in logs, and ISO times contain no `|`.
@@ -212,6 +212,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     capabilities: {
       durable: pool || (dataDir !== undefined && !dataDir.startsWith('memory://')),
       multiProcess: pool,
+      remote: true,
       ...capabilities,
     },
 

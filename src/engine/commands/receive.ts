@@ -85,10 +85,16 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
   });
 
   let askBot = false;
+  let attempts = 0;
   const result = await runUnit<ReceiveResult>(
     ctx,
     async () => {
-      const found = await lookupInbound(ctx, input.channel, input.externalId, input.from);
+      attempts += 1;
+      // What this engine last committed for the customer answers the first attempt without a
+      // read; the commit's version checks decide whether it still held, and a refused commit
+      // comes back here to read afresh. A redelivery then fails on the message's unique key.
+      const kept = attempts === 1 ? ctx.inboundCache?.get(input.channel, input.from) : undefined;
+      const found = kept ? { message: null, ...kept } : await lookupInbound(ctx, input.channel, input.externalId, input.from);
       if (found.message) return { changes: {}, result: await duplicateOf(found.message) };
 
       const now = nowIso(ctx);
@@ -212,13 +218,17 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
     },
     {
       async onConflict(conflict) {
-        if (conflict.entity !== 'message') return undefined;
+        if (conflict.entity !== 'message') {
+          ctx.inboundCache?.forget(input.channel, input.from);
+          return undefined;
+        }
         const existing = await ctx.store.findMessageByExternalId(input.channel, input.externalId);
         return existing ? duplicateOf(existing) : undefined;
       },
     },
   );
 
+  if (!result.duplicate) ctx.inboundCache?.remember(result.contact, result.conversation);
   if (result.duplicate || !askBot || !ctx.bot) return result;
   const turn = runBotTurn(ctx, result);
   if (!options.waitForBot) {

@@ -14,7 +14,7 @@ describe('openEmbeddedStore', () => {
     const dataDir = join(root, 'nested', '.data');
     const clock = manualClock('2026-04-01T09:00:00.000Z');
     const first = await openEmbeddedStore({ dataDir });
-    expect(first.capabilities).toEqual({ durable: true, multiProcess: false });
+    expect(first.capabilities).toEqual({ durable: true, multiProcess: false, remote: true });
     const chat = createLiveChat({ store: first, clock, transport: memoryTransport(), logger: silentLogger, bot: keywordBot({ fallback: 'Hi there' }) });
     const { conversation, contact } = await chat.receive({ channel: 'whatsapp', from: '+15550400', externalId: 'wamid.yesterday', content: { type: 'text', text: 'hello' } });
     await chat.idle();
