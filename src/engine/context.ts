@@ -33,8 +33,23 @@ export interface EngineContext {
   dispatch(conversationIds?: string[], claimed?: OutboxItem[]): void;
 }
 
+// Formatting a Date is most of what reading the clock costs, and many units of work read it
+// within one millisecond: the last millisecond's text is kept (per offset, see isoAfter).
+const formatted = new Map<number, { ms: number; iso: string }>();
+
+/** `offset` ms after the clock's time, as a stored timestamp. */
+export function isoAfter(ctx: EngineContext, offset: number): string {
+  const ms = ctx.clock.now().getTime() + offset;
+  let last = formatted.get(offset);
+  if (last?.ms !== ms) {
+    if (!last && formatted.size >= 8) formatted.clear();
+    formatted.set(offset, (last = { ms, iso: new Date(ms).toISOString() }));
+  }
+  return last.iso;
+}
+
 /** The clock's time as a stored timestamp. */
-export const nowIso = (ctx: EngineContext): string => ctx.clock.now().toISOString();
+export const nowIso = (ctx: EngineContext): string => isoAfter(ctx, 0);
 
 // Hours, minutes and seconds are fixed lengths of time, unlike days or months on a calendar:
 // such a duration is added as milliseconds, which is what date-fns does for them too, without

@@ -63,7 +63,7 @@ export function createDispatcher(ctx: EngineContext) {
   async function deliver(item: OutboxItem): Promise<Sent> {
     // Checked before waiting for a slot (a cancelled campaign drains without using the pace) and
     // again right before the send, so a cancel that lands while we wait still stops the message.
-    let stopped = await cancelled(item);
+    let stopped = item.campaignId === undefined ? null : await cancelled(item);
     if (!stopped && pacer) {
       await pacer.take();
       stopped = await cancelled(item);

@@ -3,7 +3,7 @@ import type { Contact } from '../model/contact.js';
 import type { Conversation } from '../model/conversation.js';
 import type { Message } from '../model/message.js';
 import type { ChangeSet, CommitConflict } from '../ports/store.js';
-import type { EngineContext } from './context.js';
+import { isoAfter, type EngineContext } from './context.js';
 import type { LiveChatEvent } from './events.js';
 
 /**
@@ -88,7 +88,7 @@ export async function runUnit<R>(
 }
 
 /** The end of a dispatcher's lease on what it claims now. */
-export const leaseFrom = (ctx: EngineContext): string => new Date(ctx.clock.now().getTime() + ctx.policy.outboxLeaseMs).toISOString();
+export const leaseFrom = (ctx: EngineContext): string => isoAfter(ctx, ctx.policy.outboxLeaseMs);
 
 /** One engine event per journey entry, carrying the records as committed. */
 function eventsOf<R>(decision: Decision<R>): LiveChatEvent[] {

@@ -33,6 +33,7 @@ export interface ReceiveResult {
 }
 
 const CUSTOMER = { type: 'customer' } as const;
+const DEFAULT_OPTIONS = receiveOptionsSchema.parse(undefined);
 const SYSTEM = { type: 'system' } as const;
 
 /** A new open conversation for a contact, in the machine's initial state. */
@@ -74,7 +75,8 @@ async function lookupInbound(ctx: EngineContext, channel: string, externalId: st
 
 export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOptions?: ReceiveOptions): Promise<ReceiveResult> {
   const input = parseInput(receiveInputSchema, rawInput, 'receive input');
-  const options = parseInput(receiveOptionsSchema, rawOptions, 'receive options');
+  // Most calls pass no options: their defaults need no parse.
+  const options = rawOptions === undefined ? DEFAULT_OPTIONS : parseInput(receiveOptionsSchema, rawOptions, 'receive options');
 
   const duplicateOf = async (message: Message): Promise<ReceiveResult> => ({
     message,
