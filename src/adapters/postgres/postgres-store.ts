@@ -182,7 +182,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     return name === undefined ? client.query<R>(text, params) : (client as PgPoolLike).query<R>({ name, text, values: params ?? [] });
   };
 
-  const commitSql = `select (c->>'statements')::int as statements, c->'claimed' as claimed from ${s}.commit_changes($1::jsonb) as c`;
+  const commitSql = `select ${s}.commit_changes($1::jsonb) as result`;
 
   async function page<T>(
     sql: { table: string; columns: string; owner: string },
@@ -222,8 +222,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const payload = toPayload(changes);
       if (payload === '') return { ok: true };
       try {
-        const { rows } = await q<{ claimed: string[] }>(commitSql, [payload]);
-        return changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: rows[0]!.claimed };
+        const { rows } = await q<{ result: { statements: number; claimed: string[] } }>(commitSql, [payload]);
+        return changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: rows[0]!.result.claimed };
       } catch (caught) {
         const error = caught as DbError;
         if (error.code === CONFLICT_SQLSTATE) {

@@ -161,7 +161,7 @@ async function roundTrips(label: string, client: PostgresClient, summary: Summar
           const sql = typeof statement === 'string' ? statement : statement.text;
           // A write is a commit (which reports the statements its function ran) or a claim.
           const read = /^\s*select/i.test(sql) && !/commit_changes/.test(sql);
-          const inner = read ? 0 : /commit_changes/.test(sql) ? Number((result.rows[0] as { statements: number }).statements) : 1;
+          const inner = read ? 0 : /commit_changes/.test(sql) ? (result.rows[0] as { result: { statements: number } }).result.statements : 1;
           calls.push({ sql, inner });
           return result;
         };
