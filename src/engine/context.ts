@@ -65,10 +65,20 @@ const fixedMs = (duration: Duration): number | null => {
   return ms;
 };
 
+// The last sum per fixed length: a message asks for "now + History delay" several times (the
+// conversation's due time on each copy), and parsing and formatting ISO text is most of it.
+const sums = new Map<number, { at: string; iso: string }>();
+
 /** `at` plus a date-fns duration, as a stored timestamp. */
 export const later = (at: string, duration: Duration): string => {
   const ms = fixedMs(duration);
-  return ms === null ? add(new Date(at), duration).toISOString() : new Date(Date.parse(at) + ms).toISOString();
+  if (ms === null) return add(new Date(at), duration).toISOString();
+  let last = sums.get(ms);
+  if (last?.at !== at) {
+    if (!last && sums.size >= 8) sums.clear();
+    sums.set(ms, (last = { at, iso: new Date(Date.parse(at) + ms).toISOString() }));
+  }
+  return last.iso;
 };
 
 /** The later of two stored timestamps (`null` counts as the earliest). */

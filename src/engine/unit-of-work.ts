@@ -12,6 +12,7 @@ import type { LiveChatEvent } from './events.js';
  * does not rewrite them.
  */
 export interface Decision<R> {
+  /** Built fresh by each attempt: runUnit may add {@link ChangeSet.claimOutboxUntil} to it. */
   changes: ChangeSet;
   result: R;
   contact?: Contact | null;
@@ -61,7 +62,9 @@ export async function runUnit<R>(
     // Sends queued here are claimed in the same commit where the store can (not under a pacer,
     // which must see every send), sparing the dispatcher a claim per message.
     const claimUntil = inserts.length > 0 && !ctx.transport.maxPerSecond ? leaseFrom(ctx) : undefined;
-    const changes = claimUntil === undefined ? decision.changes : { ...decision.changes, claimOutboxUntil: claimUntil };
+    // The change set is this attempt's own (see Decision.changes): set on it, not copied.
+    const changes = decision.changes;
+    if (claimUntil !== undefined) changes.claimOutboxUntil = claimUntil;
     let outcome;
     try {
       outcome = await ctx.store.commit(changes);
