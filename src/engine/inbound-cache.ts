@@ -15,7 +15,8 @@ export interface CachedInbound {
  * customer's next message commits without reading them first. Nothing here is trusted: the
  * commit checks the versions it was decided on, so a record another writer (another
  * process) changed fails it, and `receive` retries on fresh reads. Every commit of this engine
- * keeps the cache in step with what it wrote. The oldest entries go first past `limit`.
+ * keeps the cache in step with what it wrote. Past `limit`, the customer who wrote least
+ * recently goes first.
  */
 export class InboundCache {
   private readonly entries = new Map<string, CachedInbound>();
@@ -31,7 +32,9 @@ export class InboundCache {
   /** Keeps the records a commit just wrote for a customer. */
   remember(contact: Contact, conversation: Conversation | null): void {
     const key = keyOf(contact.channel, contact.address);
-    if (!this.entries.has(key) && this.entries.size >= this.limit) this.evictOldest();
+    // Deleted and set again, a customer moves to the end of the Map's order: the first entry
+    // is then always the customer who wrote least recently, the one to evict.
+    if (!this.entries.delete(key) && this.entries.size >= this.limit) this.evictLeastRecent();
     this.entries.set(key, { contact, conversation: conversation?.state === 'history' ? null : conversation });
     this.keyOfContact.set(contact.id, key);
   }
@@ -61,7 +64,7 @@ export class InboundCache {
     this.keyOfContact.delete(entry.contact.id);
   }
 
-  private evictOldest(): void {
+  private evictLeastRecent(): void {
     const oldest = this.entries.entries().next().value;
     if (!oldest) return;
     this.entries.delete(oldest[0]);

@@ -96,6 +96,19 @@ describe('the inbound cache (stores whose reads cost a round trip)', () => {
     }
   });
 
+  it('drops the customer who wrote least recently, not the one who wrote first', async () => {
+    const { store, reads } = remoteStore();
+    const chat = createLiveChat({ store, clock: manualClock(START), logger: silentLogger, policy: { inboundCacheSize: 2 } });
+    for (const [i, from] of ['+1', '+2', '+1', '+3'].entries()) await chat.receive(text(from, `w${i}`));
+    reads.findInbound = 0;
+    // +3 took +2's place (+1 wrote after +2): +1 and +3 are kept, +2 is read again.
+    await chat.receive(text('+1', 'w4'));
+    await chat.receive(text('+3', 'w5'));
+    expect(reads.findInbound).toBe(0);
+    await chat.receive(text('+2', 'w6'));
+    expect(reads.findInbound).toBe(1);
+  });
+
   it('is not used with a store in the same process', async () => {
     const shared = memoryStore();
     let reads = 0;
