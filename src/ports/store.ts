@@ -103,8 +103,9 @@ export interface ChangeSet {
    * {@link Store.claimOutbox} would right after the commit, and name them in
    * {@link CommitResult}'s `claimed`; this spares the engine a claim per send. Only what a
    * claim could take is claimed: the items of a conversation whose queue held nothing before
-   * this commit. A store may ignore it: the items are then queued unclaimed, and the engine
-   * claims them with `claimOutbox` as usual.
+   * this commit. Their `dueAt` is not consulted: the engine asks only for sends due at once. A
+   * store may ignore it: the items are then queued unclaimed, and the engine claims them with
+   * `claimOutbox` as usual.
    */
   claimOutboxUntil?: string;
   /** Queued sends to reschedule; each update also frees the item's lease. */

@@ -28,7 +28,9 @@ export interface PgPoolLike extends SqlQueryable {
 
 /**
  * A name for a statement's text, the same in every process and store (so stores sharing a pool
- * agree on it): two FNV-1a hashes of the text, 64 bits in all.
+ * agree on it): two 32-bit FNV-1a hashes of the text from different seeds. They share a
+ * multiplier, so a little under 64 bits of it are independent: plenty for the
+ * few hundred texts a store names at most.
  */
 export function statementName(text: string): string {
   let a = 0x811c9dc5;

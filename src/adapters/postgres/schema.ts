@@ -124,7 +124,8 @@ ${versioned(
  * unit of work is one round trip and one transaction. Inserts are multi-row with
  * `on conflict do nothing` and the ids that did not land name the unique conflict; versioned
  * updates run row by row on the primary key (`where version = expected`). Any conflict raises,
- * which rolls the statement back whole. Returns how many statements it ran, for benchmarks.
+ * which rolls the statement back whole. Returns how many statements it ran, for benchmarks
+ * (steps 1 and 2), or from step 3 `{ statements, claimed }` with the outbox ids it claimed.
  */
 function commitFunction(s: string, v: 1 | 2 | 3): string {
   // Step 3 returns JSON, so that it can name the outbox inserts it claimed; a return type
