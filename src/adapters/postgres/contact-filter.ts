@@ -4,7 +4,7 @@ import type { AttributeCondition, ContactFilter } from '../../model/audience.js'
  * Turns a {@link ContactFilter} into a SQL condition on `contacts`, appending its parameters to
  * `params` (numbered after the ones already there). Written so the planner can use the indexes:
  * tags with `?&` / `?|` (GIN on `tags`), attribute equality and `in` with `@>` (GIN
- * `jsonb_path_ops` on `attributes`), last seen with a range (b-tree on `last_seen_at`). The
+ * `jsonb_path_ops` on `attributes`), last seen with a range (b-tree on the UTC day of `last_seen_at`, then the exact time). The
  * semantics are those of `matchesContactFilter`.
  */
 export function contactFilterSql(filter: ContactFilter, params: unknown[]): string {
@@ -17,8 +17,15 @@ export function contactFilterSql(filter: ContactFilter, params: unknown[]): stri
   if (filter.tags?.all) parts.push(`tags ?& ${bind(filter.tags.all)}::text[]`);
   if (filter.tags?.any) parts.push(`tags ?| ${bind(filter.tags.any)}::text[]`);
   if (filter.tags?.none) parts.push(`not (tags ?| ${bind(filter.tags.none)}::text[])`);
-  if (filter.lastSeen?.from !== undefined) parts.push(`last_seen_at >= ${bind(filter.lastSeen.from)}::timestamptz`);
-  if (filter.lastSeen?.to !== undefined) parts.push(`last_seen_at < ${bind(filter.lastSeen.to)}::timestamptz`);
+  // The index holds the UTC day (schema step 4); the exact bound is checked on the rows it finds.
+  if (filter.lastSeen?.from !== undefined) {
+    const from = bind(filter.lastSeen.from);
+    parts.push(`last_seen_day >= (${from}::timestamptz at time zone 'UTC')::date and last_seen_at >= ${from}::timestamptz`);
+  }
+  if (filter.lastSeen?.to !== undefined) {
+    const to = bind(filter.lastSeen.to);
+    parts.push(`last_seen_day <= (${to}::timestamptz at time zone 'UTC')::date and last_seen_at < ${to}::timestamptz`);
+  }
   for (const condition of filter.attributes ?? []) parts.push(attributeSql(condition, bind));
   return parts.length === 0 ? 'true' : parts.join(' and ');
 }

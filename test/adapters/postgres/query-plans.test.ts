@@ -47,6 +47,20 @@ function planSuite(label: string, client: () => Promise<PostgresClient>, cleanup
       }
     });
 
+    it('counts an audience by last seen through the day index, to the exact bound', async () => {
+      // Contact i was last seen (i % 1000) hours before now: seen between 26 h and 2 h ago are
+      // those with 3 <= i % 1000 <= 26.
+      const hoursAgo = (h: number) => new Date(Date.parse(now) - h * 3_600_000).toISOString();
+      let expected = 0;
+      for (let i = 1; i <= volume.contacts; i += 1) if (i % 1000 >= 3 && i % 1000 <= 26) expected += 1;
+      recorder.statements.length = 0;
+      expect(await store.countContacts({ lastSeen: { from: hoursAgo(26), to: hoursAgo(2) } })).toBe(expected);
+      const { sql, params } = recorder.statements[recorder.statements.length - 1]!;
+      const plan = await planOf(recorder.client, sql, params);
+      expect(plan.filter((n) => n.nodeType === 'Seq Scan'), describePlan(plan)).toEqual([]);
+      expect(plan.map((n) => n.index), describePlan(plan)).toContain('contacts_last_seen_day_idx');
+    });
+
     it('returns what the generated data holds', async () => {
       const due = await store.listDue({ now, limit: 1000 });
       expect(due).toHaveLength(volume.due);

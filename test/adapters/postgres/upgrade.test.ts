@@ -7,7 +7,8 @@ import { createLiveChat, keywordBot, memoryTransport, silentLogger, type ChangeS
 import { manualClock } from '../../../src/testing/index.js';
 
 // A database made by an earlier release: the schema stops at step 2, with chats in it and a
-// send still queued. Upgrading must keep all of it and leave the engine working.
+// send still queued. Upgrading through every later step must keep all of it and leave the
+// engine working.
 describe('schema upgrade from step 2', () => {
   const db = new PGlite();
   afterAll(() => db.close());
@@ -31,7 +32,9 @@ describe('schema upgrade from step 2', () => {
     const { conversation } = await before.receive({ channel: 'whatsapp', from: '+15550900', externalId: 'wamid.old', content: { type: 'text', text: 'hi' } }, { waitForBot: true });
 
     const store = postgresStore({ client: db, schema });
-    expect(await store.migrate()).toEqual([3]);
+    expect(await store.migrate()).toEqual(migrations(schema).filter((m) => m.version > 2).map((m) => m.version));
+    // Step 4 computed the day of last seen for the contacts already there.
+    expect((await db.query(`select last_seen_day::text as day from ${schema}.contacts`)).rows).toEqual([{ day: '2026-05-01' }]);
     const transport = memoryTransport();
     const after = createLiveChat({ store, clock, transport, logger: silentLogger, bot: keywordBot({ fallback: 'after the upgrade' }) });
     // The send queued before the upgrade goes out (its lease from the dead sender lapsed).

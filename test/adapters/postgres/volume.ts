@@ -26,7 +26,7 @@ export async function loadVolume(store: PostgresStore, volume: Volume, now: stri
        jsonb_build_object('plan', case when i % 1000 = 0 then 'pro' else 'free' end, 'seats', i % 50),
        case when i % 997 = 0 then jsonb_build_object('vip', jsonb_build_object('source', 'api', 'actor', jsonb_build_object('type', 'api'),
          'at', $1::text, 'conversationId', null, 'campaignId', null)) else '{}'::jsonb end,
-       null, $1::timestamptz - interval '90 days', $1::timestamptz - (i % 1000) * interval '1 minute',
+       null, $1::timestamptz - interval '90 days', $1::timestamptz - (i % 1000) * interval '1 hour',
        $1::timestamptz - (i % 1000) * interval '1 minute', 1
      from generate_series(1, $2::int) i`,
     [now, C],
