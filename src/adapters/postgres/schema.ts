@@ -120,6 +120,49 @@ ${versioned(
 }
 
 /**
+ * The block of the commit function that inserts a change set's `key` rows, `on conflict do
+ * nothing`, and raises the unique conflict naming a row that did not land. Up to step 3 the
+ * rows that landed came back from the insert and were compared with the input (a CTE and an
+ * anti-join on every commit); from step 5 the insert only counts, and the input is searched
+ * for the refused row only when the count falls short (the rows this transaction wrote are
+ * those whose `xmin` is its id; the function runs no subtransaction).
+ */
+function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, recordset: string, columns: string, values: string): string {
+  const input = `jsonb_to_recordset(cs->'${key}') as r(${recordset})`;
+  if (v < 5)
+    return `
+  if cs ? '${key}' then
+    with input as (
+      select * from ${input}
+    ), done as (
+      insert into ${s}.${table} (${columns})
+      select ${values} from input
+      on conflict do nothing returning id
+    )
+    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    statements := statements + 1;
+    if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
+  end if;`;
+  return `
+  if cs ? '${key}' then
+    insert into ${s}.${table} (${columns})
+    select ${values} from ${input}
+    on conflict do nothing;
+    get diagnostics landed = row_count;
+    statements := statements + 1;
+    if landed < jsonb_array_length(cs->'${key}') then
+      select r.id into missing from jsonb_to_recordset(cs->'${key}') as r(id text)
+      where not exists (select 1 from ${s}.${table} t where t.id = r.id and t.xmin = pg_current_xact_id()::xid) limit 1;
+      -- None found: the input repeated an id, which was written once, as before step 5.
+      if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
+    end if;
+  end if;`;
+}
+
+/** The steps that (re)define the commit function. */
+type CommitVersion = 1 | 2 | 3 | 5;
+
+/**
  * The commit function: applies a whole change set in the one statement that calls it, so a
  * unit of work is one round trip and one transaction. Inserts are multi-row with
  * `on conflict do nothing` and the ids that did not land name the unique conflict; versioned
@@ -127,38 +170,29 @@ ${versioned(
  * which rolls the statement back whole. Returns how many statements it ran, for benchmarks
  * (steps 1 and 2), or from step 3 `{ statements, claimed }` with the outbox ids it claimed.
  */
-function commitFunction(s: string, v: 1 | 2 | 3): string {
+function commitFunction(s: string, v: CommitVersion): string {
   // Step 3 returns JSON, so that it can name the outbox inserts it claimed; a return type
-  // cannot change in place, hence drop and create (in the step's transaction).
+  // cannot change in place, hence drop and create (in the step's transaction). Step 5 keeps it.
   const head =
     v === 1
       ? `create function ${s}.commit_changes(cs jsonb) returns integer`
       : v === 2
         ? `create or replace function ${s}.commit_changes(cs jsonb) returns integer`
-        : `create function ${s}.commit_changes(cs jsonb) returns jsonb`;
+        : v === 3
+          ? `create function ${s}.commit_changes(cs jsonb) returns jsonb`
+          : `create or replace function ${s}.commit_changes(cs jsonb) returns jsonb`;
   return `
 ${head} language plpgsql as $fn$
 declare
   statements integer := 0;
   missing text;
-  w record;${v === 3 ? `
+  w record;${v >= 3 ? `
   claim_until timestamptz := (cs->>'claimOutboxUntil')::timestamptz;
-  claimed jsonb := '[]'::jsonb;` : ''}
+  claimed jsonb := '[]'::jsonb;` : ''}${v >= 5 ? `
+  landed integer;` : ''}
 begin
-  if cs ? 'contactInserts' then
-    with input as (
-      select * from jsonb_to_recordset(cs->'contactInserts') as r(
-        id text, channel text, address text, name text, attributes jsonb, tags jsonb, referral jsonb,
-        "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastInboundAt" timestamptz, version integer)
-    ), done as (
-      insert into ${s}.contacts (id, channel, address, name, attributes, tags, referral, first_seen_at, last_seen_at, last_inbound_at, version)
-      select id, channel, address, name, attributes, tags, referral, "firstSeenAt", "lastSeenAt", "lastInboundAt", version from input
-      on conflict do nothing returning id
-    )
-    select i.id into missing from input i where i.id not in (select id from done) limit 1;
-    statements := statements + 1;
-    if missing is not null then ${conflict('unique', 'contact', 'missing')}; end if;
-  end if;
+${insertRows(s, v, 'contactInserts', 'contact', 'contacts', `id text, channel text, address text, name text, attributes jsonb, tags jsonb, referral jsonb,
+        "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastInboundAt" timestamptz, version integer`, `id, channel, address, name, attributes, tags, referral, first_seen_at, last_seen_at, last_inbound_at, version`, `id, channel, address, name, attributes, tags, referral, "firstSeenAt", "lastSeenAt", "lastInboundAt", version`)}
 
   if cs ? 'contactUpdates' then
     for w in select * from jsonb_to_recordset(cs->'contactUpdates') as r(
@@ -194,41 +228,17 @@ begin
     end loop;
   end if;
 
-  if cs ? 'conversationInserts' then
-    with input as (
-      select * from jsonb_to_recordset(cs->'conversationInserts') as r(
-        id text, "contactId" text, channel text, state text, assignee text, "openedAt" timestamptz,
+${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', `id text, "contactId" text, channel text, state text, assignee text, "openedAt" timestamptz,
         "lastActivityAt" timestamptz, "lastInboundAt" timestamptz, "requestedAt" timestamptz,
         "intervenedAt" timestamptz, "resolvedAt" timestamptz, "resolvedBy" text, "archivedAt" timestamptz,
-        "historyDueAt" timestamptz, version integer)
-    ), done as (
-      insert into ${s}.conversations (id, contact_id, channel, state, assignee, opened_at, last_activity_at,
-        last_inbound_at, requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, version)
-      select id, "contactId", channel, state, assignee, "openedAt", "lastActivityAt", "lastInboundAt", "requestedAt",
-        "intervenedAt", "resolvedAt", "resolvedBy", "archivedAt", "historyDueAt", version from input
-      on conflict do nothing returning id
-    )
-    select i.id into missing from input i where i.id not in (select id from done) limit 1;
-    statements := statements + 1;
-    if missing is not null then ${conflict('unique', 'conversation', 'missing')}; end if;
-  end if;
+        "historyDueAt" timestamptz, version integer`, `id, contact_id, channel, state, assignee, opened_at, last_activity_at,
+        last_inbound_at, requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, version`, `id, "contactId", channel, state, assignee, "openedAt", "lastActivityAt", "lastInboundAt", "requestedAt",
+        "intervenedAt", "resolvedAt", "resolvedBy", "archivedAt", "historyDueAt", version`)}
 
-  if cs ? 'messages' then
-    with input as (
-      select * from jsonb_to_recordset(cs->'messages') as r(
-        id text, "conversationId" text, "contactId" text, channel text, direction text, author jsonb,
-        content jsonb, "externalId" text, "replyTo" text, status text, error jsonb, at timestamptz, "statusAt" timestamptz${v === 1 ? '' : ', "campaignId" text'})
-    ), done as (
-      insert into ${s}.messages (id, conversation_id, contact_id, channel, direction, author, content, external_id,
-        reply_to, status, error, at, status_at${v === 1 ? '' : ', campaign_id'})
-      select id, "conversationId", "contactId", channel, direction, author, content, "externalId", "replyTo",
-        status, error, at, "statusAt"${v === 1 ? '' : ', "campaignId"'} from input
-      on conflict do nothing returning id
-    )
-    select i.id into missing from input i where i.id not in (select id from done) limit 1;
-    statements := statements + 1;
-    if missing is not null then ${conflict('unique', 'message', 'missing')}; end if;
-  end if;
+${insertRows(s, v, 'messages', 'message', 'messages', `id text, "conversationId" text, "contactId" text, channel text, direction text, author jsonb,
+        content jsonb, "externalId" text, "replyTo" text, status text, error jsonb, at timestamptz, "statusAt" timestamptz${v === 1 ? '' : ', "campaignId" text'}`, `id, conversation_id, contact_id, channel, direction, author, content, external_id,
+        reply_to, status, error, at, status_at${v === 1 ? '' : ', campaign_id'}`, `id, "conversationId", "contactId", channel, direction, author, content, "externalId", "replyTo",
+        status, error, at, "statusAt"${v === 1 ? '' : ', "campaignId"'}`)}
 
   if cs ? 'messageUpdates' then
     for w in select * from jsonb_to_recordset(cs->'messageUpdates') as r(
@@ -244,19 +254,7 @@ begin
     end loop;
   end if;
 
-  if cs ? 'journey' then
-    with input as (
-      select * from jsonb_to_recordset(cs->'journey') as r(
-        id text, "contactId" text, "conversationId" text, type text, actor jsonb, at timestamptz, data jsonb)
-    ), done as (
-      insert into ${s}.journey (id, contact_id, conversation_id, type, actor, at, data)
-      select id, "contactId", "conversationId", type, actor, at, data from input
-      on conflict do nothing returning id
-    )
-    select i.id into missing from input i where i.id not in (select id from done) limit 1;
-    statements := statements + 1;
-    if missing is not null then ${conflict('unique', 'journey', 'missing')}; end if;
-  end if;
+${insertRows(s, v, 'journey', 'journey', 'journey', `id text, "contactId" text, "conversationId" text, type text, actor jsonb, at timestamptz, data jsonb`, `id, contact_id, conversation_id, type, actor, at, data`, `id, "contactId", "conversationId", type, actor, at, data`)}
 
   if cs ? 'outboxInserts' then
     with input as (
@@ -268,11 +266,11 @@ begin
       insert into ${s}.outbox (id, message_id, conversation_id, contact_id, channel, recipient, content, reply_to,
         attempts, due_at, lease_until, created_at, last_error${v === 1 ? '' : ', campaign_id'})
       select id, "messageId", "conversationId", "contactId", channel, "to", content, "replyTo", attempts, "dueAt",
-        ${v === 3 ? outboxClaim(s) : '"leaseUntil"'}, "createdAt", "lastError"${v === 1 ? '' : ', "campaignId"'} from input
-      on conflict do nothing returning id${v === 3 ? ', lease_until' : ''}
+        ${v >= 3 ? outboxClaim(s) : '"leaseUntil"'}, "createdAt", "lastError"${v === 1 ? '' : ', "campaignId"'} from input
+      on conflict do nothing returning id${v >= 3 ? ', lease_until' : ''}
     )
     select (select i.id from input i where i.id not in (select id from done) limit 1)${
-      v === 3 ? `,
+      v >= 3 ? `,
       coalesce((select jsonb_agg(id) from done where claim_until is not null and lease_until = claim_until), '[]'::jsonb)
     into missing, claimed` : ' into missing'};
     statements := statements + 1;
@@ -302,7 +300,7 @@ begin
     if missing is not null then ${conflict('version', 'outbox', 'missing')}; end if;
   end if;
 ${v === 1 ? '' : profileParts(s)}
-  return ${v === 3 ? `jsonb_build_object('statements', statements, 'claimed', claimed)` : 'statements'};
+  return ${v >= 3 ? `jsonb_build_object('statements', statements, 'claimed', claimed)` : 'statements'};
 end
 $fn$`;
 }
@@ -523,6 +521,11 @@ export function migrations(s: string): Migration[] {
         `create index contacts_last_seen_day_idx on ${s}.contacts (last_seen_day)`,
         `alter table ${s}.contacts set (fillfactor = 90)`,
       ],
+    },
+    {
+      version: 5,
+      name: 'the commit inserts rows without reading them back',
+      statements: [commitFunction(s, 5)],
     },
   ];
 }
