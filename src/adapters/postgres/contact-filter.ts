@@ -4,8 +4,8 @@ import type { AttributeCondition, ContactFilter } from '../../model/audience.js'
  * Turns a {@link ContactFilter} into a SQL condition on `contacts`, appending its parameters to
  * `params` (numbered after the ones already there). Written so the planner can use the indexes:
  * tags with `?&` / `?|` (GIN on `tags`), attribute equality and `in` with `@>` (GIN
- * `jsonb_path_ops` on `attributes`), last seen with a range (b-tree on the UTC day of `last_seen_at`, then the exact time). The
- * semantics are those of `matchesContactFilter`.
+ * `jsonb_path_ops` on `attributes`), last seen with a range (b-tree on the UTC day of
+ * `last_seen_at`, then the exact time). The semantics are those of `matchesContactFilter`.
  */
 export function contactFilterSql(filter: ContactFilter, params: unknown[]): string {
   const bind = (value: unknown) => {
