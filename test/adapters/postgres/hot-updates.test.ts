@@ -37,7 +37,12 @@ describe('contact updates on an inbound message', () => {
     // One connection, so the counters this session flushes are all of the test's updates.
     const pool = serverPool(1);
     try {
-      expect(await contactUpdates(pool)).toEqual({ updates: 280, hot: 280 });
+      const { updates, hot } = await contactUpdates(pool);
+      expect(updates).toBe(280);
+      // A HOT update also needs room on the page, made by pruning old versions, which a snapshot
+      // held by another test's session (they share the database) can delay: so "HOT at all" here,
+      // where the index on last_seen_at made it none, and every one on PGlite above.
+      expect(hot).toBeGreaterThan(0);
     } finally {
       await pool.end();
     }
