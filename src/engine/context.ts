@@ -33,19 +33,29 @@ export interface EngineContext {
   dispatch(conversationIds?: string[], claimed?: OutboxItem[]): void;
 }
 
-// Formatting a Date is most of what reading the clock costs, and many units of work read it
-// within one millisecond: the last millisecond's text is kept (per offset, see isoAfter).
-const formatted = new Map<number, { ms: number; iso: string }>();
+/**
+ * Remembers, per key (at most 8 keys), the last input and the text computed from it. Many units
+ * of work ask for the same timestamp within one millisecond, and formatting ISO text is most of
+ * what a timestamp costs.
+ */
+function lastPerKey<I>(compute: (input: I, key: number) => string): (key: number, input: I) => string {
+  const kept = new Map<number, { input: I; text: string }>();
+  return (key, input) => {
+    let last = kept.get(key);
+    if (last?.input !== input) {
+      if (!last && kept.size >= 8) kept.clear();
+      kept.set(key, (last = { input, text: compute(input, key) }));
+    }
+    return last.text;
+  };
+}
+
+// The clock's last millisecond as text, per offset.
+const msText = lastPerKey<number>((ms) => new Date(ms).toISOString());
 
 /** `offset` ms after the clock's time, as a stored timestamp. */
 export function isoAfter(ctx: EngineContext, offset: number): string {
-  const ms = ctx.clock.now().getTime() + offset;
-  let last = formatted.get(offset);
-  if (last?.ms !== ms) {
-    if (!last && formatted.size >= 8) formatted.clear();
-    formatted.set(offset, (last = { ms, iso: new Date(ms).toISOString() }));
-  }
-  return last.iso;
+  return msText(offset, ctx.clock.now().getTime() + offset);
 }
 
 /** The clock's time as a stored timestamp. */
@@ -65,20 +75,13 @@ const fixedMs = (duration: Duration): number | null => {
   return ms;
 };
 
-// The last sum per fixed length: a message asks for "now + History delay" several times (the
-// conversation's due time on each copy), and parsing and formatting ISO text is most of it.
-const sums = new Map<number, { at: string; iso: string }>();
+// The last sum per fixed length: a message asks for "now + History delay" on each conversation copy.
+const sumText = lastPerKey<string>((at, ms) => new Date(Date.parse(at) + ms).toISOString());
 
 /** `at` plus a date-fns duration, as a stored timestamp. */
 export const later = (at: string, duration: Duration): string => {
   const ms = fixedMs(duration);
-  if (ms === null) return add(new Date(at), duration).toISOString();
-  let last = sums.get(ms);
-  if (last?.at !== at) {
-    if (!last && sums.size >= 8) sums.clear();
-    sums.set(ms, (last = { at, iso: new Date(Date.parse(at) + ms).toISOString() }));
-  }
-  return last.iso;
+  return ms === null ? add(new Date(at), duration).toISOString() : sumText(ms, at);
 };
 
 /** The later of two stored timestamps (`null` counts as the earliest). */
