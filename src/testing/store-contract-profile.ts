@@ -154,6 +154,14 @@ export function profileStoreCases(getStore: () => Store): void {
         expect(await store.commit({ campaigns: [{ record: c, expectedVersion: null }] })).toEqual({ ok: true });
         expect(await store.getCampaign(c.id)).toEqual(c);
         expect(await store.getCampaign('cmp_missing')).toBeNull();
+        // A second insert of the id is refused, and writes nothing of its change set.
+        const ct = contact();
+        expect(await store.commit({ contacts: [{ record: ct, expectedVersion: null }], campaigns: [{ record: { ...c, name: 'Again' }, expectedVersion: null }] })).toEqual({
+          ok: false,
+          conflict: { kind: 'unique', entity: 'campaign', id: c.id },
+        });
+        expect(await store.getCampaign(c.id)).toEqual(c);
+        expect(await store.getContact(ct.id)).toBeNull();
         expect(await store.commit({ campaignIncrements: [{ id: c.id, counts: { queued: 2, pending: 2 } }, { id: c.id, counts: { queued: 1, pending: 1 } }] })).toEqual({ ok: true });
         expect(await store.commit({ campaignIncrements: [{ id: c.id, counts: { sent: 2, pending: -2 } }] })).toEqual({ ok: true });
         // The writer's counts are stale (all zero but audience): an update keeps the stored figures.
