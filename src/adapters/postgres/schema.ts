@@ -22,29 +22,16 @@ const conflict = (kind: string, entity: string, id: string) =>
  * (deletes before inserts, so a rename is one change set), campaigns, and campaign increments
  * (after campaigns, so a campaign inserted in the same change set can be incremented).
  */
-function profileParts(s: string): string {
+function profileParts(s: string, v: CommitVersion): string {
   // Versioned writes of a keyed catalog: one multi-row insert, then row-by-row checked updates.
-  const versioned = (entity: string, table: string, key: string, columns: [string, string, string][], keepOnUpdate: string[] = []) => {
+  const versioned = (entity: string, table: string, key: string, columns: Column[], keepOnUpdate: string[] = []) => {
     const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
-    const cols = columns.map(([, column]) => column).join(', ');
-    const fields = columns.map(([field]) => `"${field}"`).join(', ');
     const sets = columns
       .filter(([, column]) => column !== key && !keepOnUpdate.includes(column))
       .map(([field, column]) => `${column} = w."${field}"`)
       .join(', ');
     const keyField = columns.find(([, column]) => column === key)![0];
-    return `
-  if cs ? '${entity}Inserts' then
-    with input as (
-      select * from jsonb_to_recordset(cs->'${entity}Inserts') as r(${recordset})
-    ), done as (
-      insert into ${s}.${table} (${cols}) select ${fields} from input
-      on conflict do nothing returning ${key}
-    )
-    select i."${keyField}" into missing from input i where i."${keyField}" not in (select ${key} from done) limit 1;
-    statements := statements + 1;
-    if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
-  end if;
+    return `${insertRows(s, v, `${entity}Inserts`, entity, table, columns, key)}
 
   if cs ? '${entity}Updates' then
     for w in select * from jsonb_to_recordset(cs->'${entity}Updates') as r(${recordset}, "expectedVersion" integer)
@@ -121,43 +108,72 @@ ${versioned(
 
 /**
  * The block of the commit function that inserts a change set's `key` rows, `on conflict do
- * nothing`, and raises the unique conflict naming a row that did not land. Up to step 3 the
+ * nothing`, and raises the unique conflict naming a row (by `keyColumn`) that did not land. Up to step 3 the
  * rows that landed came back from the insert and were compared with the input (a CTE and an
  * anti-join on every commit); from step 5 the insert only counts, and the input is searched
  * for the refused row only when the count falls short (the rows this transaction wrote are
  * those whose `xmin` is its id; the function runs no subtransaction).
  */
-function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, recordset: string, columns: string, values: string): string {
-  const input = `jsonb_to_recordset(cs->'${key}') as r(${recordset})`;
+function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, columns: Column[], keyColumn = 'id'): string {
+  const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
+  const cols = columns.map(([, column]) => column).join(', ');
+  const fields = columns.map(([field]) => `"${field}"`).join(', ');
+  const keyField = columns.find(([, column]) => column === keyColumn)![0];
   if (v < 5)
     return `
   if cs ? '${key}' then
     with input as (
-      select * from ${input}
+      select * from jsonb_to_recordset(cs->'${key}') as r(${recordset})
     ), done as (
-      insert into ${s}.${table} (${columns})
-      select ${values} from input
-      on conflict do nothing returning id
+      insert into ${s}.${table} (${cols}) select ${fields} from input
+      on conflict do nothing returning ${keyColumn}
     )
-    select i.id into missing from input i where i.id not in (select id from done) limit 1;
+    select i."${keyField}" into missing from input i where i."${keyField}" not in (select ${keyColumn} from done) limit 1;
     statements := statements + 1;
     if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
   end if;`;
   return `
   if cs ? '${key}' then
-    insert into ${s}.${table} (${columns})
-    select ${values} from ${input}
+    insert into ${s}.${table} (${cols}) select ${fields} from jsonb_to_recordset(cs->'${key}') as r(${recordset})
     on conflict do nothing;
     get diagnostics landed = row_count;
     statements := statements + 1;
     if landed < jsonb_array_length(cs->'${key}') then
-      select r.id into missing from jsonb_to_recordset(cs->'${key}') as r(id text)
-      where not exists (select 1 from ${s}.${table} t where t.id = r.id and t.xmin = pg_current_xact_id()::xid) limit 1;
-      -- None found: the input repeated an id, which was written once, as before step 5.
+      select r."${keyField}" into missing from jsonb_to_recordset(cs->'${key}') as r("${keyField}" text)
+      where not exists (select 1 from ${s}.${table} t where t.${keyColumn} = r."${keyField}" and t.xmin = pg_current_xact_id()::xid) limit 1;
+      -- None found: the input repeated a key, which was written once, as before step 5.
       if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
     end if;
   end if;`;
 }
+
+/** A record field, its column and the column's SQL type. */
+type Column = [field: string, column: string, type: string];
+
+const CONTACT_INSERT: Column[] = [
+  ['id', 'id', 'text'], ['channel', 'channel', 'text'], ['address', 'address', 'text'], ['name', 'name', 'text'],
+  ['attributes', 'attributes', 'jsonb'], ['tags', 'tags', 'jsonb'], ['referral', 'referral', 'jsonb'],
+  ['firstSeenAt', 'first_seen_at', 'timestamptz'], ['lastSeenAt', 'last_seen_at', 'timestamptz'],
+  ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['version', 'version', 'integer'],
+];
+const CONVERSATION_INSERT: Column[] = [
+  ['id', 'id', 'text'], ['contactId', 'contact_id', 'text'], ['channel', 'channel', 'text'], ['state', 'state', 'text'],
+  ['assignee', 'assignee', 'text'], ['openedAt', 'opened_at', 'timestamptz'], ['lastActivityAt', 'last_activity_at', 'timestamptz'],
+  ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['requestedAt', 'requested_at', 'timestamptz'],
+  ['intervenedAt', 'intervened_at', 'timestamptz'], ['resolvedAt', 'resolved_at', 'timestamptz'], ['resolvedBy', 'resolved_by', 'text'],
+  ['archivedAt', 'archived_at', 'timestamptz'], ['historyDueAt', 'history_due_at', 'timestamptz'], ['version', 'version', 'integer'],
+];
+// Step 1's messages had no campaign.
+const MESSAGE_INSERT = (v: CommitVersion): Column[] => [
+  ['id', 'id', 'text'], ['conversationId', 'conversation_id', 'text'], ['contactId', 'contact_id', 'text'], ['channel', 'channel', 'text'],
+  ['direction', 'direction', 'text'], ['author', 'author', 'jsonb'], ['content', 'content', 'jsonb'], ['externalId', 'external_id', 'text'],
+  ['replyTo', 'reply_to', 'text'], ['status', 'status', 'text'], ['error', 'error', 'jsonb'], ['at', 'at', 'timestamptz'],
+  ['statusAt', 'status_at', 'timestamptz'], ...(v === 1 ? [] : [['campaignId', 'campaign_id', 'text'] as Column]),
+];
+const JOURNEY_INSERT: Column[] = [
+  ['id', 'id', 'text'], ['contactId', 'contact_id', 'text'], ['conversationId', 'conversation_id', 'text'], ['type', 'type', 'text'],
+  ['actor', 'actor', 'jsonb'], ['at', 'at', 'timestamptz'], ['data', 'data', 'jsonb'],
+];
 
 /** The steps that (re)define the commit function. */
 type CommitVersion = 1 | 2 | 3 | 5;
@@ -191,8 +207,7 @@ declare
   claimed jsonb := '[]'::jsonb;` : ''}${v >= 5 ? `
   landed integer;` : ''}
 begin
-${insertRows(s, v, 'contactInserts', 'contact', 'contacts', `id text, channel text, address text, name text, attributes jsonb, tags jsonb, referral jsonb,
-        "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastInboundAt" timestamptz, version integer`, `id, channel, address, name, attributes, tags, referral, first_seen_at, last_seen_at, last_inbound_at, version`, `id, channel, address, name, attributes, tags, referral, "firstSeenAt", "lastSeenAt", "lastInboundAt", version`)}
+${insertRows(s, v, 'contactInserts', 'contact', 'contacts', CONTACT_INSERT)}
 
   if cs ? 'contactUpdates' then
     for w in select * from jsonb_to_recordset(cs->'contactUpdates') as r(
@@ -228,17 +243,9 @@ ${insertRows(s, v, 'contactInserts', 'contact', 'contacts', `id text, channel te
     end loop;
   end if;
 
-${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', `id text, "contactId" text, channel text, state text, assignee text, "openedAt" timestamptz,
-        "lastActivityAt" timestamptz, "lastInboundAt" timestamptz, "requestedAt" timestamptz,
-        "intervenedAt" timestamptz, "resolvedAt" timestamptz, "resolvedBy" text, "archivedAt" timestamptz,
-        "historyDueAt" timestamptz, version integer`, `id, contact_id, channel, state, assignee, opened_at, last_activity_at,
-        last_inbound_at, requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, version`, `id, "contactId", channel, state, assignee, "openedAt", "lastActivityAt", "lastInboundAt", "requestedAt",
-        "intervenedAt", "resolvedAt", "resolvedBy", "archivedAt", "historyDueAt", version`)}
+${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', CONVERSATION_INSERT)}
 
-${insertRows(s, v, 'messages', 'message', 'messages', `id text, "conversationId" text, "contactId" text, channel text, direction text, author jsonb,
-        content jsonb, "externalId" text, "replyTo" text, status text, error jsonb, at timestamptz, "statusAt" timestamptz${v === 1 ? '' : ', "campaignId" text'}`, `id, conversation_id, contact_id, channel, direction, author, content, external_id,
-        reply_to, status, error, at, status_at${v === 1 ? '' : ', campaign_id'}`, `id, "conversationId", "contactId", channel, direction, author, content, "externalId", "replyTo",
-        status, error, at, "statusAt"${v === 1 ? '' : ', "campaignId"'}`)}
+${insertRows(s, v, 'messages', 'message', 'messages', MESSAGE_INSERT(v))}
 
   if cs ? 'messageUpdates' then
     for w in select * from jsonb_to_recordset(cs->'messageUpdates') as r(
@@ -254,7 +261,7 @@ ${insertRows(s, v, 'messages', 'message', 'messages', `id text, "conversationId"
     end loop;
   end if;
 
-${insertRows(s, v, 'journey', 'journey', 'journey', `id text, "contactId" text, "conversationId" text, type text, actor jsonb, at timestamptz, data jsonb`, `id, contact_id, conversation_id, type, actor, at, data`, `id, "contactId", "conversationId", type, actor, at, data`)}
+${insertRows(s, v, 'journey', 'journey', 'journey', JOURNEY_INSERT)}
 
   if cs ? 'outboxInserts' then
     with input as (
@@ -299,7 +306,7 @@ ${insertRows(s, v, 'journey', 'journey', 'journey', `id text, "contactId" text, 
     statements := statements + 1;
     if missing is not null then ${conflict('version', 'outbox', 'missing')}; end if;
   end if;
-${v === 1 ? '' : profileParts(s)}
+${v === 1 ? '' : profileParts(s, v)}
   return ${v >= 3 ? `jsonb_build_object('statements', statements, 'claimed', claimed)` : 'statements'};
 end
 $fn$`;
