@@ -12,6 +12,13 @@ export interface SummaryRow {
 /** What every bench module exports: it prints its own details and returns its summary lines. */
 export type BenchMain = () => Promise<SummaryRow[]>;
 
+/**
+ * How many times a throughput comparison runs each contender, alternating (BENCH_ROUNDS, 3 by
+ * default); each keeps its best round, so one noisy second on a shared machine cannot decide a
+ * ratio.
+ */
+export const benchRounds = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+
 /** A target check: PASS or MISS, never a failure of the process (timings are not tests). */
 export const verdict = (ok: boolean): 'PASS' | 'MISS' => (ok ? 'PASS' : 'MISS');
 

@@ -1,14 +1,12 @@
-import { num, ratio, verdict, type SummaryRow } from '../report.js';
+import { benchRounds, num, ratio, verdict, type SummaryRow } from '../report.js';
 import { heapPerConversation } from './heap.js';
 import { contenders, lifecycleMicro } from './lifecycle-micro.js';
 import { sweepBench } from './sweep.js';
-import { throughput, variantNames } from './throughput.js';
+import { fastest, throughput, variantNames } from './throughput.js';
 
 // BENCH_SCALE shrinks every size for a quick look (0.1 = a tenth); the figures of record use 1.
 const scale = Number(process.env['BENCH_SCALE'] ?? 1);
 const sized = (n: number) => Math.max(1, Math.round(n * scale));
-// BENCH_ROUNDS: how many times each throughput variant runs (its fastest round counts).
-const rounds = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
 
 /**
  * The foundation benchmark: inbound throughput of the engine against the hand-written floor and
@@ -17,17 +15,17 @@ const rounds = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
  */
 export async function main(): Promise<SummaryRow[]> {
   const perEvent = await lifecycleMicro(sized(40_000));
-  const runs = await throughput({ contacts: sized(10_000), perContact: 10 }, rounds);
+  const runs = await throughput({ contacts: sized(10_000), perContact: 10 }, benchRounds);
   const heap = await heapPerConversation(sized(100_000));
   const sweep = await sweepBench(sized(1_000_000), 1_000);
 
   const rate = (name: string) => {
-    const r = runs.get(name)!.best;
+    const r = fastest(runs.get(name)!);
     return (r.messages * 1000) / r.ms;
   };
   const [engine, floor, actor] = [rate(variantNames.engine), rate(variantNames.floor), rate(variantNames.actor)];
   const [stepUs, missUs, transitionUs, actorUs, switchUs] = contenders.map((c) => perEvent.get(c.name)!);
-  const messages = num(runs.get(variantNames.engine)!.best.messages);
+  const messages = num(runs.get(variantNames.engine)![0]!.messages);
   return [
     { bench: 'engine', metric: `inbound messages/s, engine (${messages} messages)`, value: num(engine) },
     { bench: 'engine', metric: 'inbound messages/s, floor (hand-written, no xstate/zod)', value: num(floor) },

@@ -13,15 +13,13 @@ import { pathToFileURL } from 'node:url';
 import { postgresStore, type PgPoolLike, type PostgresClient, type PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { createLiveChat, keywordBot, memoryTransport, silentLogger, type ReceiveInput } from '../../../src/index.js';
 import { describePlan, loadVolume, planOf, queryCases, recordingClient } from '../../adapters/postgres/volume.js';
-import type { SummaryRow } from '../report.js';
+import { benchRounds, type SummaryRow } from '../report.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 // `BENCH_SCALE=0.1 npm run bench` shrinks every size for a quick look.
 const SCALE = Number(process.env.BENCH_SCALE ?? 1) || 1;
 const scaled = (n: number, min: number) => Math.max(min, Math.round(n * SCALE));
 const BENCH = 'postgres';
-// BENCH_ROUNDS: the alternating floor and engine rounds per producer count (each keeps its best).
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (x: number) => (x < 10 ? `${num(x, 2)} ms` : `${num(x, 0)} ms`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -128,11 +126,11 @@ async function throughput(label: string, client: PostgresClient, count: number, 
   section(`inbound messages/s on ${label} (${num(count)} messages per run from 100 customers)`);
   const rows: string[][] = [];
   for (const producers of [1, 4, 16]) {
-    // Floor and engine alternate for ROUNDS rounds and each keeps its best: a run is a second or
+    // Floor and engine alternate and each keeps its best (see benchRounds): a run is a second or
     // two, short enough for a neighbour's burst to halve one figure and decide the ratio.
     const floors: number[] = [];
     const ingests: number[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
+    for (let round = 0; round < benchRounds; round += 1) {
       floors.push(await floorRate(client, count, producers));
       ingests.push(await engineRate(client, count, producers, false));
     }
@@ -153,7 +151,7 @@ async function throughput(label: string, client: PostgresClient, count: number, 
     );
   }
   table(['producers', 'floor msg/s', 'engine msg/s', 'engine/floor', '+ bot reply sent', '/floor', 'floor, every round', 'engine, every round'], rows);
-  console.log(`floor and engine: the best of ${ROUNDS} alternating rounds each; + bot reply sent: one run.`);
+  console.log(`floor and engine: the best of ${benchRounds} alternating rounds each; + bot reply sent: one run.`);
   console.log('floor: one single-row INSERT of the same inbound message row per message, autocommit (its own transaction).');
   console.log('engine: receive (one read: duplicate, contact, open chat; one commit: contact, conversation, message, journey).');
   console.log('+ bot reply sent: also the bot\u2019s turn (one commit that claims its send), the send and its record (one commit),');
