@@ -3,10 +3,9 @@ import { LiveChatError, parseInput } from '../../errors.js';
 import type { Conversation } from '../../model/conversation.js';
 import type { ChangeSet, CommitConflict, CommitResult, JourneyPageQuery, Page, PageQuery, Store, StoreCapabilities } from '../../ports/store.js';
 import { isPool, statementName, type PgPoolLike, type PostgresClient } from './client.js';
-
-const MAX_NAMED_STATEMENTS = 200;
 import { contactFilterSql } from './contact-filter.js';
 import { migrate } from './migrate.js';
+import { oneCallQuery } from './pglite-wire.js';
 import {
   AGENT_COLUMNS,
   ATTRIBUTE_DEFINITION_COLUMNS,
@@ -28,6 +27,8 @@ import {
   toOutboxItem,
 } from './rows.js';
 import { CONFLICT_SQLSTATE } from './schema.js';
+
+const MAX_NAMED_STATEMENTS = 200;
 
 /**
  * Options of {@link postgresStore}.
@@ -176,7 +177,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   // store's statements are a fixed set; audience filters make new texts, so past a cap the
   // rest go unnamed and no connection collects prepared statements without end.
   const names = new Map<string, string>();
+  // PGlite has no prepared statements to name; there a statement is sent in one call instead.
+  const send = pool ? undefined : oneCallQuery(client);
   const q = <R = Record<string, unknown>>(text: string, params?: unknown[]) => {
+    if (send) return send<R>(text, params);
     let name = names.get(text);
     if (name === undefined && pool && names.size < MAX_NAMED_STATEMENTS) names.set(text, (name = statementName(text)));
     return name === undefined ? client.query<R>(text, params) : (client as PgPoolLike).query<R>({ name, text, values: params ?? [] });

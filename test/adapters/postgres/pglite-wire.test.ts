@@ -1,0 +1,97 @@
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { postgresStore, type PostgresStore } from '../../../src/adapters/postgres/index.js';
+import { createLiveChat, silentLogger } from '../../../src/index.js';
+import { manualClock } from '../../../src/testing/index.js';
+
+const agent = (id: string) => ({ id, name: `Agent ${id}`, role: 'agent' as const });
+/** Lets every queued callback and promise run, without waiting on time. */
+const settle = async () => {
+  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('statements on PGlite, one call each', () => {
+  let db: PGlite;
+  let store: PostgresStore;
+  beforeAll(async () => {
+    db = await PGlite.create();
+    store = postgresStore({ client: db, schema: 'wire' });
+    await store.migrate();
+  }, 60_000);
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('sends a read and a commit in one protocol call each, where PGlite.query makes six', async () => {
+    const calls = vi.spyOn(db, 'execProtocolStream');
+    try {
+      expect(await store.getContact('ct_none')).toBeNull();
+      expect(calls).toHaveBeenCalledTimes(1);
+      const chat = createLiveChat({ store, clock: manualClock('2026-03-01T10:00:00.000Z'), logger: silentLogger });
+      calls.mockClear();
+      const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550111', externalId: 'wamid.wire.1', content: { type: 'text', text: 'hi' } });
+      // The lookup and the commit.
+      expect(calls).toHaveBeenCalledTimes(2);
+      expect((await store.getConversation(conversation.id))?.state).toBe('active');
+      calls.mockClear();
+      await db.query('select 1');
+      expect(calls).toHaveBeenCalledTimes(6);
+    } finally {
+      calls.mockRestore();
+    }
+  });
+
+  it('reports a refused commit as a conflict, as query did', async () => {
+    const clock = manualClock('2026-03-01T11:00:00.000Z');
+    const chat = createLiveChat({ store, clock, logger: silentLogger });
+    const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550112', externalId: 'wamid.wire.2', content: { type: 'text', text: 'hi' } });
+    const stale = (await store.getConversation(conversation.id))!;
+    await chat.receive({ channel: 'whatsapp', from: '+15550112', externalId: 'wamid.wire.3', content: { type: 'text', text: 'again' } });
+    const result = await store.commit({ conversations: [{ record: { ...stale, version: stale.version + 1 }, expectedVersion: stale.version }] });
+    expect(result).toEqual({ ok: false, conflict: { kind: 'version', entity: 'conversation', id: conversation.id } });
+  });
+
+  it('waits for a transaction open on the instance and runs after it, not inside it', async () => {
+    let begun!: () => void;
+    const inside = new Promise<void>((resolve) => (begun = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db
+      .transaction(async (tx) => {
+        await tx.query(`insert into wire.agents (id, name, role) values ('a_tx', 'In the transaction', 'agent')`);
+        begun();
+        await held;
+        throw new Error('rolled back on purpose');
+      })
+      .catch((error: Error) => error.message);
+    await inside;
+    let written = false;
+    const upsert = store.upsertAgent(agent('a_store')).then(() => (written = true));
+    await settle();
+    expect(written).toBe(false);
+    release();
+    expect(await transaction).toBe('rolled back on purpose');
+    await upsert;
+    // Run inside the open transaction, the store's write would have been rolled back with it.
+    expect(await store.getAgent('a_store')).toEqual(agent('a_store'));
+    expect(await store.getAgent('a_tx')).toBeNull();
+  });
+
+  it('leaves a client that wraps query seeing every statement', async () => {
+    const seen: string[] = [];
+    const wrapped = new Proxy(db, {
+      get(target, key) {
+        if (key === 'query') return (text: string, params?: unknown[]) => (seen.push(text), target.query(text, params));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const watched = postgresStore({ client: wrapped, schema: 'wire' });
+    await watched.upsertAgent(agent('a_seen'));
+    expect(await watched.getAgent('a_seen')).toEqual(agent('a_seen'));
+    expect(await watched.listEvents({ types: ['message.received'], from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', limit: 5 })).toMatchObject({
+      items: expect.any(Array),
+    });
+    expect(seen).toHaveLength(3);
+  });
+});
