@@ -13,7 +13,8 @@ interface PGliteWire {
   execProtocolStream(message: Uint8Array): Promise<unknown[]>;
   /** The instance's parsers of column values by type oid, which `query` uses too. */
   readonly parsers: Record<number, unknown>;
-  readonly closed?: boolean;
+  /** Started and not closing: `query` waits for a starting instance, and throws on a closed one. */
+  readonly ready: boolean;
 }
 
 type Query = SqlQueryable['query'];
@@ -41,8 +42,9 @@ const OPEN_TRANSACTION = Symbol('open transaction');
  *
  * Parameters go as text, for the statement to cast (every statement of the store does), so only
  * strings, numbers and nulls take this path. Anything else goes through `query`, as does a call
- * made while a transaction block is open on the instance: the statement belongs after it, and
- * `query` waits for it. Results, errors and notifications are PGlite's own: its parsers build
+ * made while a transaction block is open on the instance (the statement belongs after it, and
+ * `query` waits for it) or while the instance is not ready (`query` waits for it to start, or
+ * says that it is closed). Results, errors and notifications are PGlite's own: its parsers build
  * the rows, it throws the database's error, and it delivers `NOTIFY` to its listeners.
  *
  * Returns `undefined`, and `query` serves every statement, when the client is not a PGlite
@@ -60,7 +62,7 @@ export function oneCallQuery(client: PostgresClient): Query | undefined {
   let helpers: Promise<Protocol | null> | undefined;
   return async function query<R>(text: string, params: unknown[] = []): Promise<{ rows: R[] }> {
     const simple = params.every((p) => p === null || typeof p === 'string' || typeof p === 'number');
-    const loaded = simple && !db.closed ? await (helpers ??= import('@electric-sql/pglite').catch(() => null)) : null;
+    const loaded = simple && db.ready ? await (helpers ??= import('@electric-sql/pglite').catch(() => null)) : null;
     if (!loaded) return db.query<R>(text, params);
     const { serialize } = loaded.protocol;
     const values = params.map((p) => (p === null ? null : String(p)));

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../../src/adapters/postgres/index.js';
+import { oneCallQuery } from '../../../src/adapters/postgres/pglite-wire.js';
 import { createLiveChat, silentLogger } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
 
@@ -94,4 +95,20 @@ describe('statements on PGlite, one call each', () => {
     });
     expect(seen).toHaveLength(3);
   });
+});
+
+describe('oneCallQuery on an instance that is not ready', () => {
+  it('waits for a starting instance, as query does, and reports a closed one as query does', async () => {
+    const db = new PGlite();
+    const query = oneCallQuery(db)!;
+    expect(query).toBeTypeOf('function');
+    // Sent before PGlite has started: it goes through query, which waits for the start.
+    expect((await query<{ one: number }>('select $1::int as one', [1])).rows).toEqual([{ one: 1 }]);
+    const calls = vi.spyOn(db, 'execProtocolStream');
+    expect((await query<{ two: string }>('select $1::text as two', ['2'])).rows).toEqual([{ two: '2' }]);
+    expect(calls).toHaveBeenCalledTimes(1);
+    calls.mockRestore();
+    await db.close();
+    await expect(query('select 1')).rejects.toThrow(/closed/);
+  }, 60_000);
 });
