@@ -1,7 +1,7 @@
 import type { PostgresClient, SqlQueryable } from './client.js';
 
 /**
- * The part of PGlite's public API (since 0.2) that sends wire-protocol messages itself: what a
+ * The part of PGlite's public API that sends wire-protocol messages itself: what a
  * statement needs to reach the database in one call.
  */
 interface PGliteWire {
