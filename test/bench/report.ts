@@ -19,6 +19,12 @@ export type BenchMain = () => Promise<SummaryRow[]>;
  */
 export const benchRounds = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
 
+/** BENCH_SCALE, 1 by default: every size shrinks by it for a quick look; the figures of record use 1. */
+export const benchScale = Number(process.env['BENCH_SCALE'] ?? 1) || 1;
+
+/** `n` scaled by BENCH_SCALE, and at least `min`. */
+export const scaled = (n: number, min = 1): number => Math.max(min, Math.round(n * benchScale));
+
 /** A target check: PASS or MISS, never a failure of the process (timings are not tests). */
 export const verdict = (ok: boolean): 'PASS' | 'MISS' => (ok ? 'PASS' : 'MISS');
 

@@ -1,12 +1,10 @@
-import { benchRounds, num, ratio, verdict, type SummaryRow } from '../report.js';
+import { benchRounds, num, ratio, scaled, verdict, type SummaryRow } from '../report.js';
 import { heapPerConversation } from './heap.js';
 import { contenders, lifecycleMicro } from './lifecycle-micro.js';
 import { sweepBench } from './sweep.js';
 import { fastest, throughput, variantNames } from './throughput.js';
 
 // BENCH_SCALE shrinks every size for a quick look (0.1 = a tenth); the figures of record use 1.
-const scale = Number(process.env['BENCH_SCALE'] ?? 1);
-const sized = (n: number) => Math.max(1, Math.round(n * scale));
 
 /**
  * The foundation benchmark: inbound throughput of the engine against the hand-written floor and
@@ -14,10 +12,10 @@ const sized = (n: number) => Math.max(1, Math.round(n * scale));
  * sweep against a full scan.
  */
 export async function main(): Promise<SummaryRow[]> {
-  const perEvent = await lifecycleMicro(sized(40_000));
-  const runs = await throughput({ contacts: sized(10_000), perContact: 10 }, benchRounds);
-  const heap = await heapPerConversation(sized(100_000));
-  const sweep = await sweepBench(sized(1_000_000), 1_000);
+  const perEvent = await lifecycleMicro(scaled(40_000));
+  const runs = await throughput({ contacts: scaled(10_000), perContact: 10 }, benchRounds);
+  const heap = await heapPerConversation(scaled(100_000));
+  const sweep = await sweepBench(scaled(1_000_000), 1_000);
 
   const rate = (name: string) => {
     const r = fastest(runs.get(name)!);

@@ -113,7 +113,8 @@ export async function sweepBench(stored: number, due: number): Promise<SweepResu
 
   const big = await measure(stored, due);
   console.log(`  loaded ${num(stored)} conversations through store.commit (batches of ${num(BATCH)}) in ${num(big.loadMs)} ms`);
-  const small = Math.round(stored / 10);
+  // A tenth, but never fewer than three rounds of `due` need (a small BENCH_SCALE).
+  const small = Math.max(Math.round(stored / 10), 2 * due * ROUNDS);
   const { sweepMs: smallSweepMs } = await measure(small, due);
 
   console.log(

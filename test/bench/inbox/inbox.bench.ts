@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import type { Contact, Conversation, LiveChatEvent, Message } from '../../../src/index.js';
 import { createInboxStore, type InboxItem, type InboxSource, type SourceSignal } from '../../../src/inbox/index.js';
-import { num, ratio, section, type SummaryRow } from '../report.js';
+import { num, ratio, scaled, section, type SummaryRow } from '../report.js';
 
 // The inbox store's figures, for `npm run bench`:
 // 1. What one engine event costs the store with 10k conversations loaded (events applied per
@@ -14,8 +14,7 @@ import { num, ratio, section, type SummaryRow } from '../report.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // BENCH_SCALE shrinks the number of events for a quick look (the 10k loaded stays 10k).
-const scale = Number(process.env['BENCH_SCALE'] ?? 1);
-const events = (n: number) => Math.max(100, Math.round(n * scale));
+const events = (n: number) => scaled(n, 100);
 const kb = (bytes: number) => `${num(bytes / 1024, 1)} kB`;
 
 // ---- 1. update cost ------------------------------------------------------------------------

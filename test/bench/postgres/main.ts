@@ -15,25 +15,15 @@ import { pathToFileURL } from 'node:url';
 import { postgresStore, type PgPoolLike, type PostgresClient, type PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { createLiveChat, keywordBot, memoryTransport, silentLogger, type ReceiveInput } from '../../../src/index.js';
 import { describePlan, loadVolume, planOf, queryCases, recordingClient } from '../../adapters/postgres/volume.js';
-import { benchRounds, type SummaryRow } from '../report.js';
+import { formatTable } from '../../../examples/demo/table.js';
+import { benchRounds, dur, num, scaled, section, type SummaryRow } from '../report.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
-// `BENCH_SCALE=0.1 npm run bench` shrinks every size for a quick look.
-const SCALE = Number(process.env.BENCH_SCALE ?? 1) || 1;
-const scaled = (n: number, min: number) => Math.max(min, Math.round(n * SCALE));
 const BENCH = 'postgres';
-const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (x: number) => (x < 10 ? `${num(x, 2)} ms` : `${num(x, 0)} ms`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function table(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(headers));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-}
-const section = (title: string) => console.log(`\n== ${title} ${'='.repeat(Math.max(0, 88 - title.length))}`);
+/** Prints a table: the first column left-aligned, the figures right-aligned. */
+const table = (headers: string[], rows: string[][]) =>
+  console.log(formatTable(headers.map((header, i) => ({ header, align: i === 0 ? 'left' : 'right', max: 100 })), rows, ''));
 
 let schemas = 0;
 async function freshStore(client: PostgresClient): Promise<PostgresStore> {
@@ -254,7 +244,7 @@ async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
   const now = new Date().toISOString();
   const loadStart = performance.now();
   await loadVolume(store, volume, now);
-  console.log(`loaded with generate_series in ${ms(performance.now() - loadStart)}`);
+  console.log(`loaded with generate_series in ${dur(performance.now() - loadStart)}`);
   const rows: string[][] = [];
   const cases = queryCases(now, volume).filter((c) => /inbox page|contact by address|claimDue/.test(c.name));
   for (const query of cases) {
@@ -271,8 +261,8 @@ async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
       await run();
       times.push(performance.now() - start);
     }
-    rows.push([query.name, ms(median(times)), indexed ? 'index' : 'NO INDEX', describePlan(plan)]);
-    summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: ${query.name} (median)`, value: ms(median(times)), target: `uses ${query.index}`, verdict: indexed ? 'PASS' : 'MISS' });
+    rows.push([query.name, dur(median(times)), indexed ? 'index' : 'NO INDEX', describePlan(plan)]);
+    summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: ${query.name} (median)`, value: dur(median(times)), target: `uses ${query.index}`, verdict: indexed ? 'PASS' : 'MISS' });
   }
 
   // The plan check above claimed a batch: release it, so the sweep finds all 1k due.
@@ -292,8 +282,8 @@ async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
     sweeps.push(performance.now() - start);
     if (archived !== 1000) throw new Error(`sweep archived ${archived}, expected 1000`);
   }
-  rows.push(['sweep: 1,000 due archived by chat.sweep()', ms(median(sweeps)), '', `${num(1000 / (median(sweeps) / 1000))} conversations/s`]);
-  summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: sweep of 1,000 due (median of 3)`, value: ms(median(sweeps)) });
+  rows.push(['sweep: 1,000 due archived by chat.sweep()', dur(median(sweeps)), '', `${num(1000 / (median(sweeps) / 1000))} conversations/s`]);
+  summary.push({ bench: BENCH, metric: `${num(volume.conversations)} conversations: sweep of 1,000 due (median of 3)`, value: dur(median(sweeps)) });
   table(['query (median of 41; sweep of 3)', 'time', 'plan', 'plan nodes'], rows);
   await pool.query(`drop schema ${store.schema} cascade`);
 }

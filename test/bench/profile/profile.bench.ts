@@ -25,17 +25,13 @@ import {
   type TagRuleDefinition,
 } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
-import type { SummaryRow } from '../report.js';
+import { num, scaled, section, type SummaryRow } from '../report.js';
 
-
-const scale = Number(process.env['BENCH_SCALE'] ?? 1);
-const CONTACTS = Math.max(1_000, Math.round(100_000 * scale));
-const RULE_CONTACTS = Math.max(100, Math.round(2_000 * scale));
+const CONTACTS = scaled(100_000, 1_000);
+const RULE_CONTACTS = scaled(2_000, 100);
 const MESSAGES_EACH = 5;
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const us = (ms: number) => `${fmt(ms * 1000, ms < 0.01 ? 2 : 1)} µs`;
-const section = (title: string) => console.log(`\n== ${title} ${'='.repeat(Math.max(0, 88 - title.length))}`);
+const us = (ms: number) => `${num(ms * 1000, ms < 0.01 ? 2 : 1)} µs`;
 
 // A deterministic pseudo-random sequence, so every run measures the same data.
 function prng(seed: number) {
@@ -101,12 +97,12 @@ async function load(store: Store, contacts: Contact[]): Promise<void> {
 }
 
 async function audiences(): Promise<SummaryRow[]> {
-  section(`audience.count over ${fmt(CONTACTS)} contacts`);
+  section(`audience.count over ${num(CONTACTS)} contacts`);
   const contacts = makeContacts(CONTACTS);
   const store = memoryStore();
   const loadStart = performance.now();
   await load(store, contacts);
-  console.log(`loaded ${fmt(CONTACTS)} contacts with their indexes in ${fmt(performance.now() - loadStart)} ms`);
+  console.log(`loaded ${num(CONTACTS)} contacts with their indexes in ${num(performance.now() - loadStart)} ms`);
   const chat = createLiveChat({ store, logger: silentLogger, clock: manualClock('2026-03-01T00:00:00.000Z') });
 
   const cases: Array<[string, AudienceInput, ContactFilter]> = [
@@ -133,8 +129,8 @@ async function audiences(): Promise<SummaryRow[]> {
       for (const c of contacts) if (matchesContactFilter(c, filter)) n += 1;
       return n;
     });
-    table.push([name, fmt(indexed), us(viaIndex), us(viaScan), `${fmt(viaScan / viaIndex, 1)}x`]);
-    rows.push({ bench: 'profile', metric: `audience.count ${fmt(CONTACTS)} contacts, ${name}: index vs full scan`, value: `${us(viaIndex)} vs ${us(viaScan)} (${fmt(viaScan / viaIndex, 1)}x)` });
+    table.push([name, num(indexed), us(viaIndex), us(viaScan), `${num(viaScan / viaIndex, 1)}x`]);
+    rows.push({ bench: 'profile', metric: `audience.count ${num(CONTACTS)} contacts, ${name}: index vs full scan`, value: `${us(viaIndex)} vs ${us(viaScan)} (${num(viaScan / viaIndex, 1)}x)` });
   }
   printTable(['filter', 'matches', 'chat.audience.count', 'full scan in memory', 'scan / index'], table);
   return rows;
@@ -226,7 +222,7 @@ async function receiveRun(rules: Array<TagRule | TagRuleDefinition>): Promise<{ 
 
 async function tagRules(): Promise<SummaryRow[]> {
   const n = RULE_CONTACTS * MESSAGES_EACH;
-  section(`tag rules: ${fmt(n)} inbound messages through chat.receive, 100 rules on each`);
+  section(`tag rules: ${num(n)} inbound messages through chat.receive, 100 rules on each`);
   const declarative = declarativeRules();
   const code = codeRules();
   // Warm-up, then best of two runs each, alternating so drift hits all three alike.
@@ -266,16 +262,16 @@ async function tagRules(): Promise<SummaryRow[]> {
   printTable(
     ['run', 'per message', 'messages/s', 'vs no rules'],
     [
-      ['receive, no rules (baseline)', us(best.none), fmt(1000 / best.none), '1.00x'],
-      ['receive, 100 JSON rules', us(best.json), fmt(1000 / best.json), `${fmt(best.json / best.none, 2)}x`],
-      ['receive, 100 code rules', us(best.code), fmt(1000 / best.code), `${fmt(best.code / best.none, 2)}x`],
+      ['receive, no rules (baseline)', us(best.none), num(1000 / best.none), '1.00x'],
+      ['receive, 100 JSON rules', us(best.json), num(1000 / best.json), `${num(best.json / best.none, 2)}x`],
+      ['receive, 100 code rules', us(best.code), num(1000 / best.code), `${num(best.code / best.none, 2)}x`],
     ],
   );
-  console.log(`\nrule evaluation alone, per message: 100 JSON rules ${us(evalJson)}, 100 hand-written rules ${us(evalCode)} (${fmt(evalJson / evalCode, 2)}x)`);
-  console.log(`100 JSON rules add ${us(best.json - best.none)} per inbound message (${fmt(((best.json - best.none) / best.none) * 100, 1)}% of a receive)`);
+  console.log(`\nrule evaluation alone, per message: 100 JSON rules ${us(evalJson)}, 100 hand-written rules ${us(evalCode)} (${num(evalJson / evalCode, 2)}x)`);
+  console.log(`100 JSON rules add ${us(best.json - best.none)} per inbound message (${num(((best.json - best.none) / best.none) * 100, 1)}% of a receive)`);
   return [
-    { bench: 'profile', metric: '100 JSON tag rules per inbound message: receive cost vs no rules', value: `${us(best.json)} vs ${us(best.none)} (${fmt(best.json / best.none, 2)}x)` },
-    { bench: 'profile', metric: '100 tag rules, evaluation alone: JSON vs hand-written code', value: `${us(evalJson)} vs ${us(evalCode)} (${fmt(evalJson / evalCode, 2)}x)` },
+    { bench: 'profile', metric: '100 JSON tag rules per inbound message: receive cost vs no rules', value: `${us(best.json)} vs ${us(best.none)} (${num(best.json / best.none, 2)}x)` },
+    { bench: 'profile', metric: '100 tag rules, evaluation alone: JSON vs hand-written code', value: `${us(evalJson)} vs ${us(evalCode)} (${num(evalJson / evalCode, 2)}x)` },
   ];
 }
 
