@@ -23,7 +23,7 @@ describe('statements on PGlite, one call each', () => {
     await db.close();
   });
 
-  it('sends a read and a commit in one protocol call each, where PGlite.query makes six', async () => {
+  it('sends a read and a commit in one protocol call each, where PGlite.query makes several', async () => {
     const calls = vi.spyOn(db, 'execProtocolStream');
     try {
       expect(await store.getContact('ct_none')).toBeNull();
@@ -36,7 +36,8 @@ describe('statements on PGlite, one call each', () => {
       expect((await store.getConversation(conversation.id))?.state).toBe('active');
       calls.mockClear();
       await db.query('select 1');
-      expect(calls).toHaveBeenCalledTimes(6);
+      // Six in PGlite 0.5: parse, describe, bind, describe, execute, sync.
+      expect(calls.mock.calls.length).toBeGreaterThan(1);
     } finally {
       calls.mockRestore();
     }
@@ -110,5 +111,50 @@ describe('oneCallQuery on an instance that is not ready', () => {
     calls.mockRestore();
     await db.close();
     await expect(query('select 1')).rejects.toThrow(/closed/);
+  }, 60_000);
+
+  it('does not run a statement while close() tears the instance down: it fails as query does', async () => {
+    const db = await PGlite.create();
+    const query = oneCallQuery(db)!;
+    await query('select 1');
+    // Hold the query lock, so that close() and then the statement queue behind it.
+    let release!: () => void;
+    const holding = db.runExclusive(() => new Promise<void>((resolve) => (release = resolve)));
+    const closing = db.close();
+    await settle();
+    const outcome = query<{ x: number }>('select 1 / $1::int as x', [0]).then(
+      (result) => ({ resolved: result }),
+      (error: Error) => ({ rejected: error.message }),
+    );
+    await settle();
+    release();
+    await holding;
+    await closing;
+    // Run during the teardown, it came back with no rows and no error at all.
+    expect(await outcome).toEqual({ rejected: expect.stringMatching(/clos/i) });
+  }, 60_000);
+});
+
+describe('a PGlite whose query is not PGlite\'s own', () => {
+  it('serves a subclass that overrides query through its override, every statement', async () => {
+    const seen: string[] = [];
+    class Logged extends PGlite {
+      override async query<T>(text: string, params?: unknown[]) {
+        seen.push(text);
+        return super.query<T>(text, params);
+      }
+    }
+    const db = new Logged();
+    await db.waitReady;
+    try {
+      const store = postgresStore({ client: db, schema: 'logged' });
+      await store.migrate();
+      seen.length = 0;
+      await store.upsertAgent(agent('a_logged'));
+      expect(await store.getAgent('a_logged')).toEqual(agent('a_logged'));
+      expect(seen).toHaveLength(2);
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 });
