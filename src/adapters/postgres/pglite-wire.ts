@@ -69,8 +69,10 @@ export function oneCallQuery(client: PostgresClient): Query | undefined {
     );
   return async function query<R>(text: string, params: unknown[] = []): Promise<{ rows: R[] }> {
     const simple = params.every((p) => p === null || typeof p === 'string' || typeof p === 'number');
-    const loaded = simple && db.ready ? await (helpers ??= load()) : null;
-    if (!loaded) return db.query<R>(text, params);
+    // Whether `query` is PGlite's own is settled first: a wrapper's other properties (even
+    // `ready`) are not this function's to read.
+    const loaded = simple ? await (helpers ??= load()) : null;
+    if (!loaded || !db.ready) return db.query<R>(text, params);
     const { serialize } = loaded.protocol;
     const values = params.map((p) => (p === null ? null : String(p)));
     const result = await db.runExclusive(async () => {
