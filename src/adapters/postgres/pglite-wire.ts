@@ -13,6 +13,8 @@ interface PGliteWire {
   execProtocolStream(message: Uint8Array): Promise<unknown[]>;
   /** The instance's parsers of column values by type oid, which `query` uses too. */
   readonly parsers: Record<number, unknown>;
+  /** The instance's serializers of parameter values by type oid (arrays included). */
+  readonly serializers: Record<number, ((value: unknown) => string) | undefined>;
   /** Started and not closing: `query` waits for a starting instance, and throws on a closed one. */
   readonly ready: boolean;
 }
@@ -33,6 +35,25 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 const USE_QUERY = Symbol('use query');
 
+/** PostgreSQL's type oid of `text[]`. */
+const TEXT_ARRAY = 1009;
+
+/**
+ * The parameters as text: strings as they are, numbers as their decimal digits, arrays of
+ * strings as `text[]` literals (by PGlite's own serializer, which quotes and escapes). Anything
+ * else, `undefined`: the statement goes through `query`.
+ */
+function asText(params: unknown[], textArray: ((value: unknown) => string) | undefined): Array<string | null> | undefined {
+  const values: Array<string | null> = [];
+  for (const p of params) {
+    if (p === null || typeof p === 'string') values.push(p);
+    else if (typeof p === 'number') values.push(String(p));
+    else if (textArray && Array.isArray(p) && p.every((e) => typeof e === 'string')) values.push(textArray(p));
+    else return undefined;
+  }
+  return values;
+}
+
 /**
  * A `query` for a PGlite client that sends a statement's parse, bind, describe, execute and
  * sync in one call into the database. `PGlite.query` makes six: it parses and describes the
@@ -41,11 +62,11 @@ const USE_QUERY = Symbol('use query');
  * more: a tenth of an inbound message's commit.
  *
  * Parameters go as text, for the statement to cast (every statement of the store does): a
- * number as its decimal digits, with none of the instance's own serializers. So only strings,
- * numbers and nulls take this path. Anything else goes through `query`, as does a call made
- * while a transaction block is open on the instance (the statement belongs after it, and
- * `query` waits for it) or while the instance is not ready (`query` waits for it to start, or
- * says that it is closing or closed). Both are checked under the lock, since `close()` tears
+ * number as its decimal digits, an array of strings as a `text[]` literal. So only strings,
+ * numbers, nulls and arrays of strings take this path. Anything else goes through `query`, as
+ * does a call made while a transaction block is open on the instance (the statement belongs
+ * after it, and `query` waits for it) or while the instance is not ready (`query` waits for it
+ * to start, or says that it is closing or closed). Both are checked under the lock, since `close()` tears
  * the instance down without it. Results, errors and notifications are PGlite's own: its parsers
  * build the rows, it throws the database's error, and it delivers `NOTIFY` to its listeners.
  *
@@ -68,13 +89,12 @@ export function oneCallQuery(client: PostgresClient): Query | undefined {
       () => null,
     );
   return async function query<R>(text: string, params: unknown[] = []): Promise<{ rows: R[] }> {
-    const simple = params.every((p) => p === null || typeof p === 'string' || typeof p === 'number');
     // Whether `query` is PGlite's own is settled first: a wrapper's other properties (even
     // `ready`) are not this function's to read.
-    const loaded = simple ? await (helpers ??= load()) : null;
-    if (!loaded || !db.ready) return db.query<R>(text, params);
+    const loaded = await (helpers ??= load());
+    const values = loaded && db.ready ? asText(params, db.serializers[TEXT_ARRAY]) : undefined;
+    if (!loaded || !values) return db.query<R>(text, params);
     const { serialize } = loaded.protocol;
-    const values = params.map((p) => (p === null ? null : String(p)));
     const result = await db.runExclusive(async () => {
       if (!db.ready || db.isInTransaction()) return USE_QUERY;
       const message = concat([serialize.parse({ text }), serialize.bind({ values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);

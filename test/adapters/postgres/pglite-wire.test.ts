@@ -34,6 +34,11 @@ describe('statements on PGlite, one call each', () => {
       // The lookup and the commit.
       expect(calls).toHaveBeenCalledTimes(2);
       expect((await store.getConversation(conversation.id))?.state).toBe('active');
+      // An array of strings goes as a text[] literal, in one call too.
+      calls.mockClear();
+      const events = await store.listEvents({ types: ['message.received', 'conversation.opened'], from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z', limit: 10 });
+      expect(events.items.map((e) => e.type).sort()).toEqual(['conversation.opened', 'message.received']);
+      expect(calls).toHaveBeenCalledTimes(1);
       calls.mockClear();
       await db.query('select 1');
       // Six in PGlite 0.5: parse, describe, bind, describe, execute, sync.
@@ -41,6 +46,13 @@ describe('statements on PGlite, one call each', () => {
     } finally {
       calls.mockRestore();
     }
+  });
+
+  it('sends an array of strings as a text[] literal that keeps quotes, commas, braces and backslashes', async () => {
+    const query = oneCallQuery(db)!;
+    const awkward = ['it"s', 'a,b', 'back\\slash', '{}', '', 'NULL', ' spaced '];
+    expect((await query<{ a: string[] }>('select $1::text[] as a', [awkward])).rows).toEqual([{ a: awkward }]);
+    expect((await query<{ a: string[] }>('select $1::text[] as a', [[]])).rows).toEqual([{ a: [] }]);
   });
 
   it('reports a refused commit as a conflict, as query did', async () => {
