@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { LiveChatError, parseInput } from '../../errors.js';
 import type { Conversation } from '../../model/conversation.js';
 import type { ChangeSet, CommitConflict, CommitResult, JourneyPageQuery, Page, PageQuery, Store, StoreCapabilities } from '../../ports/store.js';
-import { isPool, statementName, type PgPoolLike, type PostgresClient } from './client.js';
+import { isPool, statementSender, type PostgresClient } from './client.js';
 import { contactFilterSql } from './contact-filter.js';
 import { migrate } from './migrate.js';
-import { oneCallQuery } from './pglite-wire.js';
 import {
   AGENT_COLUMNS,
   ATTRIBUTE_DEFINITION_COLUMNS,
@@ -27,8 +26,6 @@ import {
   toOutboxItem,
 } from './rows.js';
 import { CONFLICT_SQLSTATE } from './schema.js';
-
-const MAX_NAMED_STATEMENTS = 200;
 
 /**
  * Options of {@link postgresStore}.
@@ -172,19 +169,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const s = schema;
   const pool = isPool(client);
   const dataDir = pool ? undefined : (client as { dataDir?: string }).dataDir;
-  // Unnamed, pg plans a statement every time it is sent; named, each pooled connection plans
-  // it once (the receive lookup took half the time prepared on a local server). Most of the
-  // store's statements are a fixed set; audience filters make new texts, so past a cap the
-  // rest go unnamed and no connection collects prepared statements without end.
-  const names = new Map<string, string>();
-  // PGlite has no prepared statements to name; there a statement is sent in one call instead.
-  const send = pool ? undefined : oneCallQuery(client);
-  const q = <R = Record<string, unknown>>(text: string, params?: unknown[]) => {
-    if (send) return send<R>(text, params);
-    let name = names.get(text);
-    if (name === undefined && pool && names.size < MAX_NAMED_STATEMENTS) names.set(text, (name = statementName(text)));
-    return name === undefined ? client.query<R>(text, params) : (client as PgPoolLike).query<R>({ name, text, values: params ?? [] });
-  };
+  const q = statementSender(client);
 
   const commitSql = `select ${s}.commit_changes($1::jsonb) as result`;
 

@@ -14,8 +14,7 @@ import pg from 'pg';
 import { pathToFileURL } from 'node:url';
 import { postgresStore, type PgPoolLike, type PostgresClient, type PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { createLiveChat, keywordBot, memoryTransport, silentLogger, type ReceiveInput } from '../../../src/index.js';
-import { isPool, statementName } from '../../../src/adapters/postgres/client.js';
-import { oneCallQuery } from '../../../src/adapters/postgres/pglite-wire.js';
+import { statementSender } from '../../../src/adapters/postgres/client.js';
 import { describePlan, loadVolume, planOf, queryCases, recordingClient } from '../../adapters/postgres/volume.js';
 import { formatTable } from '../../../examples/demo/table.js';
 import { benchRounds, dur, num, scaled, section, type SummaryRow } from '../report.js';
@@ -124,14 +123,8 @@ async function floorRate(client: PostgresClient, count: number, producers: numbe
                values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11::jsonb, $12::timestamptz, $13::timestamptz)`;
   // Sent the way the store sends its own statements, so that the ratio compares the work and not
   // the client's protocol: prepared once per connection on a pool, in one call on PGlite.
-  const name = statementName(sql);
-  const oneCall = oneCallQuery(client);
-  const send = isPool(client)
-    ? (params: unknown[]) => client.query({ name, text: sql, values: params })
-    : oneCall
-      ? (params: unknown[]) => oneCall(sql, params)
-      : (params: unknown[]) => client.query(sql, params);
-  const elapsed = await lanes(rows, producers, send);
+  const send = statementSender(client);
+  const elapsed = await lanes(rows, producers, (params) => send(sql, params));
   await dropStore(store);
   return (count / elapsed) * 1000;
 }
