@@ -24,25 +24,9 @@ const conflict = (kind: string, entity: string, id: string) =>
  */
 function profileParts(s: string, v: CommitVersion): string {
   // Versioned writes of a keyed catalog: one multi-row insert, then row-by-row checked updates.
-  const versioned = (entity: string, table: string, key: string, columns: Column[], keepOnUpdate: string[] = []) => {
-    const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
-    const sets = columns
-      .filter(([, column]) => column !== key && !keepOnUpdate.includes(column))
-      .map(([field, column]) => `${column} = w."${field}"`)
-      .join(', ');
-    const keyField = columns.find(([, column]) => column === key)![0];
-    return `${insertRows(s, v, `${entity}Inserts`, entity, table, columns, key)}
-
-  if cs ? '${entity}Updates' then
-    for w in select * from jsonb_to_recordset(cs->'${entity}Updates') as r(${recordset}, "expectedVersion" integer)
-    loop
-      update ${s}.${table} set ${sets} where ${key} = w."${keyField}" and version = w."expectedVersion";
-      statements := statements + 1;
-      if not found then ${conflict('version', entity, `w."${keyField}"`)}; end if;
-    end loop;
-  end if;
+  const versioned = (entity: string, table: string, key: string, columns: Column[], keep: string[] = []) => `${insertRows(s, v, `${entity}Inserts`, entity, table, columns, key)}
+${updateRows(s, `${entity}Updates`, entity, table, columns, { keyColumn: key, keep })}
 `;
-  };
   return `
 ${versioned('attributeDefinition', 'attribute_definitions', 'key', [
   ['key', 'key', 'text'],
@@ -108,11 +92,11 @@ ${versioned(
 
 /**
  * The block of the commit function that inserts a change set's `key` rows, `on conflict do
- * nothing`, and raises the unique conflict naming a row (by `keyColumn`) that did not land. Up to step 3 the
- * rows that landed came back from the insert and were compared with the input (a CTE and an
- * anti-join on every commit); from step 5 the insert only counts, and the input is searched
- * for the refused row only when the count falls short (the rows this transaction wrote are
- * those whose `xmin` is its id; the function runs no subtransaction).
+ * nothing`, and raises the unique conflict naming a row (by `keyColumn`) that did not land. Up
+ * to step 3 the rows that landed came back from the insert and were compared with the input (a
+ * CTE and an anti-join on every commit); from step 5 the insert only counts, and the input is
+ * searched for the refused row only when the count falls short (the rows this transaction
+ * wrote are those whose `xmin` is its id; the function runs no subtransaction).
  */
 function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, columns: Column[], keyColumn = 'id'): string {
   const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
@@ -147,16 +131,44 @@ function insertRows(s: string, v: CommitVersion, key: string, entity: string, ta
   end if;`;
 }
 
+/**
+ * The block of the commit function that applies a change set's `key` updates row by row on
+ * `keyColumn`, each checked against its expected version; a row that does not match raises the
+ * version conflict. `keep` columns are not written (figures that move only by increments),
+ * and `also` is one more assignment.
+ */
+function updateRows(
+  s: string,
+  key: string,
+  entity: string,
+  table: string,
+  columns: Column[],
+  { keyColumn = 'id', keep = [], also }: { keyColumn?: string; keep?: string[]; also?: string } = {},
+): string {
+  const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
+  const sets = columns.filter(([, column]) => column !== keyColumn && !keep.includes(column)).map(([field, column]) => `${column} = w."${field}"`);
+  const keyField = columns.find(([, column]) => column === keyColumn)![0];
+  return `
+  if cs ? '${key}' then
+    for w in select * from jsonb_to_recordset(cs->'${key}') as r(${recordset}, "expectedVersion" integer)
+    loop
+      update ${s}.${table} set ${[...sets, ...(also ? [also] : [])].join(', ')} where ${keyColumn} = w."${keyField}" and version = w."expectedVersion";
+      statements := statements + 1;
+      if not found then ${conflict('version', entity, `w."${keyField}"`)}; end if;
+    end loop;
+  end if;`;
+}
+
 /** A record field, its column and the column's SQL type. */
 type Column = [field: string, column: string, type: string];
 
-const CONTACT_INSERT: Column[] = [
+const CONTACT_FIELDS: Column[] = [
   ['id', 'id', 'text'], ['channel', 'channel', 'text'], ['address', 'address', 'text'], ['name', 'name', 'text'],
   ['attributes', 'attributes', 'jsonb'], ['tags', 'tags', 'jsonb'], ['referral', 'referral', 'jsonb'],
   ['firstSeenAt', 'first_seen_at', 'timestamptz'], ['lastSeenAt', 'last_seen_at', 'timestamptz'],
   ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['version', 'version', 'integer'],
 ];
-const CONVERSATION_INSERT: Column[] = [
+const CONVERSATION_FIELDS: Column[] = [
   ['id', 'id', 'text'], ['contactId', 'contact_id', 'text'], ['channel', 'channel', 'text'], ['state', 'state', 'text'],
   ['assignee', 'assignee', 'text'], ['openedAt', 'opened_at', 'timestamptz'], ['lastActivityAt', 'last_activity_at', 'timestamptz'],
   ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['requestedAt', 'requested_at', 'timestamptz'],
@@ -164,13 +176,13 @@ const CONVERSATION_INSERT: Column[] = [
   ['archivedAt', 'archived_at', 'timestamptz'], ['historyDueAt', 'history_due_at', 'timestamptz'], ['version', 'version', 'integer'],
 ];
 // Step 1's messages had no campaign.
-const MESSAGE_INSERT = (v: CommitVersion): Column[] => [
+const MESSAGE_FIELDS = (v: CommitVersion): Column[] => [
   ['id', 'id', 'text'], ['conversationId', 'conversation_id', 'text'], ['contactId', 'contact_id', 'text'], ['channel', 'channel', 'text'],
   ['direction', 'direction', 'text'], ['author', 'author', 'jsonb'], ['content', 'content', 'jsonb'], ['externalId', 'external_id', 'text'],
   ['replyTo', 'reply_to', 'text'], ['status', 'status', 'text'], ['error', 'error', 'jsonb'], ['at', 'at', 'timestamptz'],
   ['statusAt', 'status_at', 'timestamptz'], ...(v === 1 ? [] : [['campaignId', 'campaign_id', 'text'] as Column]),
 ];
-const JOURNEY_INSERT: Column[] = [
+const JOURNEY_FIELDS: Column[] = [
   ['id', 'id', 'text'], ['contactId', 'contact_id', 'text'], ['conversationId', 'conversation_id', 'text'], ['type', 'type', 'text'],
   ['actor', 'actor', 'jsonb'], ['at', 'at', 'timestamptz'], ['data', 'data', 'jsonb'],
 ];
@@ -207,45 +219,17 @@ declare
   claimed jsonb := '[]'::jsonb;` : ''}${v >= 5 ? `
   landed integer;` : ''}
 begin
-${insertRows(s, v, 'contactInserts', 'contact', 'contacts', CONTACT_INSERT)}
+${insertRows(s, v, 'contactInserts', 'contact', 'contacts', CONTACT_FIELDS)}
 
-  if cs ? 'contactUpdates' then
-    for w in select * from jsonb_to_recordset(cs->'contactUpdates') as r(
-        id text, channel text, address text, name text, attributes jsonb, tags jsonb, referral jsonb,
-        "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastInboundAt" timestamptz, version integer, "expectedVersion" integer)
-    loop
-      update ${s}.contacts set channel = w.channel, address = w.address, name = w.name, attributes = w.attributes,
-        tags = w.tags, referral = w.referral, first_seen_at = w."firstSeenAt", last_seen_at = w."lastSeenAt",
-        last_inbound_at = w."lastInboundAt", version = w.version
-      where id = w.id and version = w."expectedVersion";
-      statements := statements + 1;
-      if not found then ${conflict('version', 'contact', 'w.id')}; end if;
-    end loop;
-  end if;
+${updateRows(s, 'contactUpdates', 'contact', 'contacts', CONTACT_FIELDS)}
 
   -- Updates before inserts: archiving a contact's open conversation frees the
   -- one-open-per-contact index for the conversation opened in the same change set.
-  if cs ? 'conversationUpdates' then
-    for w in select * from jsonb_to_recordset(cs->'conversationUpdates') as r(
-        id text, "contactId" text, channel text, state text, assignee text, "openedAt" timestamptz,
-        "lastActivityAt" timestamptz, "lastInboundAt" timestamptz, "requestedAt" timestamptz,
-        "intervenedAt" timestamptz, "resolvedAt" timestamptz, "resolvedBy" text, "archivedAt" timestamptz,
-        "historyDueAt" timestamptz, version integer, "expectedVersion" integer)
-    loop
-      update ${s}.conversations set contact_id = w."contactId", channel = w.channel, state = w.state,
-        assignee = w.assignee, opened_at = w."openedAt", last_activity_at = w."lastActivityAt",
-        last_inbound_at = w."lastInboundAt", requested_at = w."requestedAt", intervened_at = w."intervenedAt",
-        resolved_at = w."resolvedAt", resolved_by = w."resolvedBy", archived_at = w."archivedAt",
-        history_due_at = w."historyDueAt", version = w.version, sweep_lease_until = null
-      where id = w.id and version = w."expectedVersion";
-      statements := statements + 1;
-      if not found then ${conflict('version', 'conversation', 'w.id')}; end if;
-    end loop;
-  end if;
+${updateRows(s, 'conversationUpdates', 'conversation', 'conversations', CONVERSATION_FIELDS, { also: 'sweep_lease_until = null' })}
 
-${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', CONVERSATION_INSERT)}
+${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', CONVERSATION_FIELDS)}
 
-${insertRows(s, v, 'messages', 'message', 'messages', MESSAGE_INSERT(v))}
+${insertRows(s, v, 'messages', 'message', 'messages', MESSAGE_FIELDS(v))}
 
   if cs ? 'messageUpdates' then
     for w in select * from jsonb_to_recordset(cs->'messageUpdates') as r(
@@ -261,7 +245,7 @@ ${insertRows(s, v, 'messages', 'message', 'messages', MESSAGE_INSERT(v))}
     end loop;
   end if;
 
-${insertRows(s, v, 'journey', 'journey', 'journey', JOURNEY_INSERT)}
+${insertRows(s, v, 'journey', 'journey', 'journey', JOURNEY_FIELDS)}
 
   if cs ? 'outboxInserts' then
     with input as (
