@@ -18,14 +18,12 @@ export function contactFilterSql(filter: ContactFilter, params: unknown[]): stri
   if (filter.tags?.any) parts.push(`tags ?| ${bind(filter.tags.any)}::text[]`);
   if (filter.tags?.none) parts.push(`not (tags ?| ${bind(filter.tags.none)}::text[])`);
   // The index holds the UTC day (schema step 4); the exact bound is checked on the rows it finds.
-  if (filter.lastSeen?.from !== undefined) {
-    const from = bind(filter.lastSeen.from);
-    parts.push(`last_seen_day >= (${from}::timestamptz at time zone 'UTC')::date and last_seen_at >= ${from}::timestamptz`);
-  }
-  if (filter.lastSeen?.to !== undefined) {
-    const to = bind(filter.lastSeen.to);
-    parts.push(`last_seen_day <= (${to}::timestamptz at time zone 'UTC')::date and last_seen_at < ${to}::timestamptz`);
-  }
+  const lastSeen = (at: string, dayOp: string, op: string) => {
+    const p = bind(at);
+    return `last_seen_day ${dayOp} (${p}::timestamptz at time zone 'UTC')::date and last_seen_at ${op} ${p}::timestamptz`;
+  };
+  if (filter.lastSeen?.from !== undefined) parts.push(lastSeen(filter.lastSeen.from, '>=', '>='));
+  if (filter.lastSeen?.to !== undefined) parts.push(lastSeen(filter.lastSeen.to, '<=', '<'));
   for (const condition of filter.attributes ?? []) parts.push(attributeSql(condition, bind));
   return parts.length === 0 ? 'true' : parts.join(' and ');
 }

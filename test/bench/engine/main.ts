@@ -4,8 +4,6 @@ import { contenders, lifecycleMicro } from './lifecycle-micro.js';
 import { sweepBench } from './sweep.js';
 import { fastest, throughput, variantNames } from './throughput.js';
 
-// BENCH_SCALE shrinks every size for a quick look (0.1 = a tenth); the figures of record use 1.
-
 /**
  * The foundation benchmark: inbound throughput of the engine against the hand-written floor and
  * the actor-per-event pattern, the lifecycle step alone, heap per stored conversation, and the
