@@ -4,12 +4,9 @@ import { postgresStore, type PostgresStore } from '../../../src/adapters/postgre
 import { oneCallQuery } from '../../../src/adapters/postgres/pglite-wire.js';
 import { createLiveChat, silentLogger } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
+import { settle } from '../../inbox/setup.js';
 
 const agent = (id: string) => ({ id, name: `Agent ${id}`, role: 'agent' as const });
-/** Lets every queued callback and promise run, without waiting on time. */
-const settle = async () => {
-  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
 
 describe('statements on PGlite, one call each', () => {
   let db: PGlite;
