@@ -232,6 +232,45 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect([a.assignee, b.assignee]).toContain(stored?.assignee);
       });
 
+      // A store may run concurrent commits one after the other, side by side, or several in one
+      // transaction: each still has its own outcome.
+      it('gives each of many concurrent commits its own outcome: a refused one refuses none of the others', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const newcomer = contact();
+        const newChat = conversation(newcomer.id);
+        const e = journeyEvent(c.id);
+        const later = { ...conv, lastActivityAt: t(5), version: 2 };
+        const results = await Promise.all([
+          store.commit({ journey: [journeyEvent(c.id)] }),
+          store.commit({ contacts: [{ record: newcomer, expectedVersion: null }], conversations: [{ record: newChat, expectedVersion: null }] }),
+          store.commit({ conversations: [{ record: { ...conv, state: 'resolved', version: 6 }, expectedVersion: 5 }], journey: [journeyEvent(c.id)] }),
+          store.commit({ journey: [e] }),
+          store.commit({ conversations: [{ record: later, expectedVersion: 1 }] }),
+        ]);
+        expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'version', entity: 'conversation', id: conv.id } }, { ok: true }, { ok: true }]);
+        expect(await store.getContact(newcomer.id)).toEqual(newcomer);
+        expect(await store.findOpenConversation(newcomer.id)).toEqual(newChat);
+        expect(await store.getConversation(conv.id)).toEqual(later);
+        expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toHaveLength(2);
+        expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toContainEqual(e);
+      });
+
+      it('lets exactly one of two concurrent inserts of one id land, as one after the other would', async () => {
+        const { contact: c } = await seed(store);
+        const e = journeyEvent(c.id);
+        const twin = { ...e, data: { preview: 'the twin' } };
+        const [first, ...pair] = await Promise.all([
+          store.commit({ journey: [journeyEvent(c.id)] }),
+          store.commit({ journey: [e] }),
+          store.commit({ journey: [twin] }),
+        ]);
+        expect(first).toEqual({ ok: true });
+        expect(pair.filter((r) => r.ok)).toHaveLength(1);
+        expect(pair.find((r) => !r.ok)).toEqual({ ok: false, conflict: { kind: 'unique', entity: 'journey', id: e.id } });
+        const stored = (await store.listJourney(c.id, { limit: 10, order: 'asc' })).items.filter((entry) => entry.id === e.id);
+        expect(stored).toEqual([pair[0]!.ok ? e : twin]);
+      });
+
       it('refuses a stale contact version and writes nothing of the change set', async () => {
         const { contact: c, conversation: conv } = await seed(store);
         const m = message(conv);
