@@ -3,6 +3,7 @@ import { LiveChatError, parseInput } from '../../errors.js';
 import type { Conversation } from '../../model/conversation.js';
 import type { ChangeSet, CommitConflict, CommitResult, JourneyPageQuery, Page, PageQuery, Store, StoreCapabilities } from '../../ports/store.js';
 import { isPool, statementSender, type PostgresClient } from './client.js';
+import { groupCommits, type PendingCommit } from './commit-group.js';
 import { contactFilterSql } from './contact-filter.js';
 import { migrate } from './migrate.js';
 import {
@@ -150,8 +151,10 @@ function uniqueConflict(error: DbError, changes: ChangeSet): CommitConflict {
  * Each `commit` is one statement, so one round trip and one transaction: it calls
  * the schema's `commit_changes` function with the change set as JSON, which inserts each kind of
  * record with one multi-row insert, checks versions with `update ... where version = $expected`,
- * and raises on the first conflict so nothing of a refused change set is written. Outbox and
- * sweep claims use `FOR UPDATE SKIP LOCKED`, so concurrent instances never take the same row.
+ * and raises on the first conflict so nothing of a refused change set is written. On PGlite,
+ * commits that arrive while one runs share the next transaction, each with its own outcome
+ * (group commit). Outbox and sweep claims use `FOR UPDATE SKIP LOCKED`, so concurrent
+ * instances never take the same row.
  * Call {@link PostgresStore.migrate} once at startup before using the store.
  *
  * @example
@@ -195,6 +198,42 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.at, last.id) : null };
   }
 
+  type CommitAnswer = { statements: number; claimed: string[] };
+  const answer = (changes: ChangeSet, result: CommitAnswer): CommitResult =>
+    changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: result.claimed };
+
+  async function commitAlone({ changes, payload }: PendingCommit): Promise<CommitResult> {
+    try {
+      const { rows } = await q<{ result: CommitAnswer }>(commitSql, [payload]);
+      return answer(changes, rows[0]!.result);
+    } catch (caught) {
+      const error = caught as DbError;
+      if (error.code === CONFLICT_SQLSTATE) {
+        const [kind, entity] = (error.detail ?? '').split(' ') as [CommitConflict['kind'], CommitConflict['entity']];
+        return { ok: false, conflict: { kind, entity, id: error.hint ?? '' } };
+      }
+      if (error.code === '23505') return { ok: false, conflict: uniqueConflict(error, changes) };
+      // A deadlock (or, under SERIALIZABLE, a serialization failure) aborts one of two
+      // writers: like a lost version race, the engine retries it on fresh reads.
+      if (error.code === '40P01' || error.code === '40001') {
+        const first = changes.conversations?.[0] ?? changes.contacts?.[0];
+        return { ok: false, conflict: { kind: 'version', entity: changes.conversations?.[0] ? 'conversation' : 'contact', id: first?.record.id ?? '' } };
+      }
+      throw caught;
+    }
+  }
+
+  // PGlite runs one statement at a time, so commits that queue behind one share a transaction.
+  // A pool runs them side by side on its connections; grouped there, two groups could take the
+  // same rows in opposite orders and wait for each other.
+  const commitGroupSql = `select ${s}.commit_group($1::jsonb) as results`;
+  const commit = pool
+    ? commitAlone
+    : groupCommits(commitAlone, async (group) => {
+        const { rows } = await q<{ results: CommitAnswer[] }>(commitGroupSql, [`[${group.map((c) => c.payload).join(',')}]`]);
+        return group.map(({ changes }, i) => answer(changes, rows[0]!.results[i]!));
+      });
+
   return {
     client,
     schema,
@@ -210,24 +249,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async commit(changes): Promise<CommitResult> {
       const payload = toPayload(changes);
       if (payload === '') return { ok: true };
-      try {
-        const { rows } = await q<{ result: { statements: number; claimed: string[] } }>(commitSql, [payload]);
-        return changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: rows[0]!.result.claimed };
-      } catch (caught) {
-        const error = caught as DbError;
-        if (error.code === CONFLICT_SQLSTATE) {
-          const [kind, entity] = (error.detail ?? '').split(' ') as [CommitConflict['kind'], CommitConflict['entity']];
-          return { ok: false, conflict: { kind, entity, id: error.hint ?? '' } };
-        }
-        if (error.code === '23505') return { ok: false, conflict: uniqueConflict(error, changes) };
-        // A deadlock (or, under SERIALIZABLE, a serialization failure) aborts one of two
-        // writers: like a lost version race, the engine retries it on fresh reads.
-        if (error.code === '40P01' || error.code === '40001') {
-          const first = changes.conversations?.[0] ?? changes.contacts?.[0];
-          return { ok: false, conflict: { kind: 'version', entity: changes.conversations?.[0] ? 'conversation' : 'contact', id: first?.record.id ?? '' } };
-        }
-        throw caught;
-      }
+      return commit({ changes, payload });
     },
 
     async getContact(id) {

@@ -322,6 +322,26 @@ $fn$`;
 }
 
 /**
+ * Several change sets in one transaction (step 6), applied in order by the commit function, one
+ * answer each. The first refused raises, and nothing of the others is written: the caller then
+ * commits them one by one (see commit-group.ts).
+ */
+function commitGroupFunction(s: string): string {
+  return `
+create function ${s}.commit_group(change_sets jsonb) returns jsonb
+language plpgsql as $fn$
+declare
+  results jsonb := '[]'::jsonb;
+begin
+  for i in 0 .. jsonb_array_length(change_sets) - 1 loop
+    results := results || jsonb_build_array(${s}.commit_changes(change_sets -> i));
+  end loop;
+  return results;
+end
+$fn$`;
+}
+
+/**
  * The lease of an inserted outbox item (step 3): claimed for the committer when the change set
  * asks and the conversation had nothing queued (the insert's snapshot does not see the rows it
  * inserts, so several items of one new queue are claimed together). Two commits that queue for
@@ -517,6 +537,11 @@ export function migrations(s: string): Migration[] {
       version: 5,
       name: 'the commit inserts rows without reading them back',
       statements: [commitFunction(s, 5)],
+    },
+    {
+      version: 6,
+      name: 'several change sets in one transaction',
+      statements: [commitGroupFunction(s)],
     },
   ];
 }
