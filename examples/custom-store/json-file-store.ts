@@ -37,6 +37,32 @@ const empty = (): State => ({ contacts: {}, conversations: {}, messages: {}, jou
 const refuse = (conflict: CommitConflict): CommitResult => ({ ok: false, conflict });
 const copy = <T>(value: T): T => structuredClone(value);
 
+/**
+ * A record the change set writes a second time, as the conflict to answer: each check below
+ * compares with the stored state, so a second write would pass and overwrite the first.
+ */
+function writtenTwice(changes: ChangeSet): CommitConflict | undefined {
+  const writes = <T>(list: Array<{ record: T; expectedVersion: number | null }> | undefined, id: (record: T) => string) =>
+    (list ?? []).map((w) => ({ id: id(w.record), insert: w.expectedVersion === null }));
+  const inserts = (list: Array<{ id: string }> | undefined) => (list ?? []).map(({ id }) => ({ id, insert: true }));
+  const lists: Array<[CommitConflict['entity'], Array<{ id: string; insert: boolean }>]> = [
+    ['contact', writes(changes.contacts, (c) => c.id)],
+    ['conversation', writes(changes.conversations, (c) => c.id)],
+    ['message', inserts(changes.messages)],
+    ['journey', inserts(changes.journey)],
+    ['outbox', inserts(changes.outboxInserts)],
+    ['attributeDefinition', writes(changes.attributeDefinitions, (d) => d.key)],
+  ];
+  for (const [entity, items] of lists) {
+    const seen = new Set<string>();
+    for (const { id, insert } of items) {
+      if (seen.has(id)) return { kind: insert ? 'unique' : 'version', entity, id };
+      seen.add(id);
+    }
+  }
+  return undefined;
+}
+
 /** Orders by `(time, id)`, the tie-break every list of the contract uses. */
 const byTime = <T extends { id: string }>(time: (x: T) => string) => (a: T, b: T) =>
   time(a) === time(b) ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : time(a) < time(b) ? -1 : 1;
@@ -83,6 +109,8 @@ export function jsonFileStore(path: string): Store {
 
   /** The first reason the change set cannot be applied, checked in the order it is applied. */
   function check(changes: ChangeSet): CommitResult {
+    const twice = writtenTwice(changes);
+    if (twice) return refuse(twice);
     const addresses = new Set<string>();
     for (const { record, expectedVersion } of changes.contacts ?? []) {
       const current = state.contacts[record.id];

@@ -3,7 +3,7 @@ import type { Contact } from '../model/contact.js';
 import type { Conversation, ConversationState } from '../model/conversation.js';
 import type { JourneyEvent } from '../model/journey.js';
 import type { Message } from '../model/message.js';
-import type { OutboxItem, Store } from '../ports/store.js';
+import type { ChangeSet, CommitConflict, OutboxItem, Store } from '../ports/store.js';
 import { profileStoreCases } from './store-contract-profile.js';
 
 /**
@@ -327,6 +327,30 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         const result = await store.commit({ messages: [message(conv, { externalId: 'wamid.x' }), message(conv, { externalId: 'wamid.x' })] });
         expect(result.ok).toBe(false);
         expect(await store.findMessageByExternalId('whatsapp', 'wamid.x')).toBeNull();
+      });
+
+      it('refuses a change set that writes one record twice, and writes nothing of it', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const e = journeyEvent(c.id);
+        const m = message(conv, { externalId: null });
+        const newcomer = contact();
+        const twice: Array<[ChangeSet, CommitConflict]> = [
+          [{ contacts: [{ record: newcomer, expectedVersion: null }, { record: { ...newcomer, address: '+15559999999' }, expectedVersion: null }] }, { kind: 'unique', entity: 'contact', id: newcomer.id }],
+          [{ contacts: [{ record: { ...c, version: 2 }, expectedVersion: 1 }, { record: { ...c, name: 'Twice', version: 2 }, expectedVersion: 1 }] }, { kind: 'version', entity: 'contact', id: c.id }],
+          [{ messages: [m, { ...m }] }, { kind: 'unique', entity: 'message', id: m.id }],
+          [{ journey: [e, { ...e }] }, { kind: 'unique', entity: 'journey', id: e.id }],
+        ];
+        const o = outboxItem(m);
+        twice.push([{ messages: [m], outboxInserts: [o, { ...o }] }, { kind: 'unique', entity: 'outbox', id: o.id }]);
+        for (const [changes, conflict] of twice) {
+          const witness = journeyEvent(c.id);
+          expect(await store.commit({ ...changes, journey: [...(changes.journey ?? []), witness] })).toEqual({ ok: false, conflict });
+          expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toEqual([]);
+        }
+        expect(await store.getContact(newcomer.id)).toBeNull();
+        expect(await store.getContact(c.id)).toEqual(c);
+        expect(await store.getMessage(m.id)).toBeNull();
+        expect(await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 })).toEqual([]);
       });
 
       it('keeps contact addresses unique per channel', async () => {

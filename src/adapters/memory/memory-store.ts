@@ -25,6 +25,18 @@ import { SortedKeys, idOfKey, sortKey } from './sorted-keys.js';
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 const conflict = (c: CommitConflict): CommitResult => ({ ok: false, conflict: c });
 
+/** The first item of `items` whose key an earlier item has, if any. */
+function repeated<T>(items: readonly T[] | undefined, key: (item: T) => string): T | undefined {
+  if (!items || items.length < 2) return undefined;
+  const seen = new Set<string>();
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) return item;
+    seen.add(k);
+  }
+  return undefined;
+}
+
 // Records are shared with callers; freezing them turns an accidental mutation into a TypeError
 // at the mutation site instead of silent corruption of the store (see MemoryStoreOptions.freeze).
 function deepFreeze<T>(value: T): T {
@@ -159,6 +171,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
 
   /** The rarer parts of a change set: definitions and campaigns. */
   function checkCatalogAndCampaigns(changes: ChangeSet): CommitResult | null {
+    const definitionTwice = repeated(changes.attributeDefinitions, (w) => w.record.key);
+    if (definitionTwice)
+      return conflict({ kind: definitionTwice.expectedVersion === null ? 'unique' : 'version', entity: 'attributeDefinition', id: definitionTwice.record.key });
     for (const { record, expectedVersion } of changes.attributeDefinitions ?? []) {
       const current = attributeDefinitions.get(record.key);
       if (expectedVersion === null ? current : current?.version !== expectedVersion)
@@ -191,6 +206,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   }
 
   function check(changes: ChangeSet): CommitResult {
+    // A record is written at most once per change set: checked against the stored state alone,
+    // a second write would pass and be applied over the first.
+    const contactTwice = repeated(changes.contacts, (w) => w.record.id);
+    if (contactTwice) return conflict({ kind: contactTwice.expectedVersion === null ? 'unique' : 'version', entity: 'contact', id: contactTwice.record.id });
+    const conversationTwice = repeated(changes.conversations, (w) => w.record.id);
+    if (conversationTwice)
+      return conflict({ kind: conversationTwice.expectedVersion === null ? 'unique' : 'version', entity: 'conversation', id: conversationTwice.record.id });
+    const messageTwice = repeated(changes.messages, (m) => m.id);
+    if (messageTwice) return conflict({ kind: 'unique', entity: 'message', id: messageTwice.id });
+    const journeyTwice = repeated(changes.journey, (e) => e.id);
+    if (journeyTwice) return conflict({ kind: 'unique', entity: 'journey', id: journeyTwice.id });
+    const outboxTwice = repeated(changes.outboxInserts, (o) => o.id);
+    if (outboxTwice) return conflict({ kind: 'unique', entity: 'outbox', id: outboxTwice.id });
     // Sets and maps for what this change set itself claims are made only when it has such parts:
     // most commits touch three or four kinds of record, and this runs on every one.
     const addresses = changes.contacts?.length ? new Set<string>() : null;

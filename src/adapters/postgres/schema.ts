@@ -96,7 +96,8 @@ ${versioned(
  * to step 3 the rows that landed came back from the insert and were compared with the input (a
  * CTE and an anti-join on every commit); from step 5 the insert only counts, and the input is
  * searched for the refused row only when the count falls short (the rows this transaction
- * wrote are those whose `xmin` is its id; the function runs no subtransaction).
+ * wrote are those whose `xmin` is its id; the function runs no subtransaction). A key the input
+ * repeats lands once; from step 6 the count falling short without a refused row names it.
  */
 function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, columns: Column[], keyColumn = 'id'): string {
   const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
@@ -124,8 +125,17 @@ function insertRows(s: string, v: CommitVersion, key: string, entity: string, ta
     statements := statements + 1;
     if landed < jsonb_array_length(cs->'${key}') then
       select r."${keyField}" into missing from jsonb_to_recordset(cs->'${key}') as r("${keyField}" text)
-      where not exists (select 1 from ${s}.${table} t where t.${keyColumn} = r."${keyField}" and t.xmin = pg_current_xact_id()::xid) limit 1;
-      -- None found: the input repeated a key, which was written once, as before step 5.
+      where not exists (select 1 from ${s}.${table} t where t.${keyColumn} = r."${keyField}" and t.xmin = pg_current_xact_id()::xid) limit 1;${
+        v < 6
+          ? `
+      -- None found: the input repeated a key, which was written once, as before step 5.`
+          : `
+      -- None found: the input repeats a key, written once. From step 6 that refuses it too.
+      if missing is null then
+        select r."${keyField}" into missing from jsonb_to_recordset(cs->'${key}') as r("${keyField}" text)
+        group by 1 having count(*) > 1 limit 1;
+      end if;`
+      }
       if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
     end if;
   end if;`;
@@ -188,7 +198,7 @@ const JOURNEY_FIELDS: Column[] = [
 ];
 
 /** The steps that (re)define the commit function. */
-type CommitVersion = 1 | 2 | 3 | 5;
+type CommitVersion = 1 | 2 | 3 | 5 | 6;
 
 /**
  * The commit function: applies a whole change set in the one statement that calls it, so a
@@ -260,7 +270,13 @@ ${insertRows(s, v, 'journey', 'journey', 'journey', JOURNEY_FIELDS)}
         ${v >= 3 ? outboxClaim(s) : '"leaseUntil"'}, "createdAt", "lastError"${v === 1 ? '' : ', "campaignId"'} from input
       on conflict do nothing returning id${v >= 3 ? ', lease_until' : ''}
     )
-    select (select i.id from input i where i.id not in (select id from done) limit 1)${
+    select ${
+      v < 6
+        ? '(select i.id from input i where i.id not in (select id from done) limit 1)'
+        : // An id the input repeats lands once and is in done: from step 6 that refuses it too.
+          `coalesce((select i.id from input i where i.id not in (select id from done) limit 1),
+      (select id from input group by id having count(*) > 1 limit 1))`
+    }${
       v >= 3 ? `,
       coalesce((select jsonb_agg(id) from done where claim_until is not null and lease_until = claim_until), '[]'::jsonb)
     into missing, claimed` : ' into missing'};
@@ -540,8 +556,8 @@ export function migrations(s: string): Migration[] {
     },
     {
       version: 6,
-      name: 'several change sets in one transaction',
-      statements: [commitGroupFunction(s)],
+      name: 'several change sets in one transaction; a change set that inserts one key twice is refused',
+      statements: [commitFunction(s, 6), commitGroupFunction(s)],
     },
   ];
 }
