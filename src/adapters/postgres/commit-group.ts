@@ -55,10 +55,19 @@ export function groupCommits(
   }
 
   async function drain(): Promise<void> {
-    while (waiting.length > 0) {
-      await run(waiting.splice(0, groupSize(waiting)));
+    try {
+      while (waiting.length > 0) {
+        let size = 1;
+        try {
+          size = groupSize(waiting);
+        } catch {
+          // A change set without the shape of one goes alone, for the database to refuse.
+        }
+        await run(waiting.splice(0, size));
+      }
+    } finally {
+      running = false;
     }
-    running = false;
   }
 
   return (commit) =>

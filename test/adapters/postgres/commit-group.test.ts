@@ -99,6 +99,21 @@ describe('commits grouped on PGlite', () => {
     expect(results).toEqual(replies.map(({ send }) => ({ ok: true, claimed: [send.id] })));
   });
 
+  it('goes on committing after a change set without the shape of one', async () => {
+    const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
+    const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550500001', externalId: 'wamid.g.shape.1', content: { type: 'text', text: 'hi' } });
+    const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
+    const settled = await Promise.allSettled([
+      store.commit({ journey: [] }),
+      store.commit({ contacts: [{ expectedVersion: null } as never] }),
+      store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.getConversation(conversation.id)).toEqual(later);
+    // And the next commit is not left waiting behind it.
+    expect(await store.commit({ conversations: [{ record: { ...later, version: later.version + 1 }, expectedVersion: later.version }] })).toEqual({ ok: true });
+  });
+
   it('gives an error to its own commit only, when a change set of a group fails for another reason than a conflict', async () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const chats: Conversation[] = [];
