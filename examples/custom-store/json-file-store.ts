@@ -107,7 +107,7 @@ export function jsonFileStore(path: string): Store {
   const openOf = (contactId: string, except?: string) =>
     Object.values(state.conversations).find((c) => c.contactId === contactId && c.state !== 'history' && c.id !== except);
 
-  /** The first reason the change set cannot be applied, checked in the order it is applied. */
+  /** The first reason the change set cannot be applied: a record written twice, then the checks in the order it is applied. */
   function check(changes: ChangeSet): CommitResult {
     const twice = writtenTwice(changes);
     if (twice) return refuse(twice);

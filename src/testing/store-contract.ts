@@ -255,6 +255,18 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toContainEqual(e);
       });
 
+      it('refuses an insert of a record that a concurrent commit updates, as one after the other would', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const later = { ...conv, lastActivityAt: t(5), version: 2 };
+        const results = await Promise.all([
+          store.commit({ journey: [journeyEvent(c.id)] }),
+          store.commit({ conversations: [{ record: later, expectedVersion: 1 }] }),
+          store.commit({ conversations: [{ record: conv, expectedVersion: null }] }),
+        ]);
+        expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'unique', entity: 'conversation', id: conv.id } }]);
+        expect(await store.getConversation(conv.id)).toEqual(later);
+      });
+
       it('lets exactly one of two concurrent inserts of one id land, as one after the other would', async () => {
         const { contact: c } = await seed(store);
         const e = journeyEvent(c.id);
@@ -339,6 +351,9 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
           [{ contacts: [{ record: { ...c, version: 2 }, expectedVersion: 1 }, { record: { ...c, name: 'Twice', version: 2 }, expectedVersion: 1 }] }, { kind: 'version', entity: 'contact', id: c.id }],
           [{ messages: [m, { ...m }] }, { kind: 'unique', entity: 'message', id: m.id }],
           [{ journey: [e, { ...e }] }, { kind: 'unique', entity: 'journey', id: e.id }],
+          // An update, then an insert of the record; an insert, then an update of it.
+          [{ conversations: [{ record: { ...conv, version: 2 }, expectedVersion: 1 }, { record: conv, expectedVersion: null }] }, { kind: 'unique', entity: 'conversation', id: conv.id }],
+          [{ contacts: [{ record: newcomer, expectedVersion: null }, { record: { ...newcomer, version: 2 }, expectedVersion: 1 }] }, { kind: 'version', entity: 'contact', id: newcomer.id }],
         ];
         const o = outboxItem(m);
         twice.push([{ messages: [m], outboxInserts: [o, { ...o }] }, { kind: 'unique', entity: 'outbox', id: o.id }]);
@@ -349,6 +364,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         }
         expect(await store.getContact(newcomer.id)).toBeNull();
         expect(await store.getContact(c.id)).toEqual(c);
+        expect(await store.getConversation(conv.id)).toEqual(conv);
         expect(await store.getMessage(m.id)).toBeNull();
         expect(await store.claimOutbox({ now: t(10), leaseUntil: t(11), limit: 10 })).toEqual([]);
       });

@@ -27,9 +27,11 @@ export const MAX_GROUP = 32;
  * The outcome of each commit is its own. When the group's transaction fails (a change set was
  * refused: a version race, a duplicate message), nothing of it is written, and each of its
  * change sets is committed `alone`, in order, for its own result or error. Two change sets
- * that insert the same key never share a group: the commit function tells a refused insert
- * from a repeated key by the transaction that wrote the row (see `insertRows` in schema.ts),
- * and the second would look like the first.
+ * that write one record never share a group: the commit function tells a record this change
+ * set already wrote by the transaction that wrote it (see `insertRows` and `updateRows` in
+ * schema.ts), and in a group a record another change set wrote would look the same. Races
+ * for one record (a conversation's concurrent messages) also go apart, and the group that
+ * would fail on them does not form.
  */
 export function groupCommits(
   alone: (commit: PendingCommit) => Promise<CommitResult>,
@@ -80,33 +82,39 @@ export function groupCommits(
     });
 }
 
-/** How many of the first waiting commits go together: up to the first that repeats an inserted key. */
+/** How many of the first waiting commits go together: up to the first that writes a record an earlier one writes. */
 function groupSize(waiting: PendingCommit[]): number {
   const keys = new Set<string>();
   let size = 0;
   for (const { changes } of waiting) {
     if (size === MAX_GROUP) break;
-    const inserted = insertedKeys(changes);
-    if (size > 0 && inserted.some((key) => keys.has(key))) break;
-    for (const key of inserted) keys.add(key);
+    const written = writtenKeys(changes);
+    if (size > 0 && written.some((key) => keys.has(key))) break;
+    for (const key of written) keys.add(key);
     size += 1;
   }
   return size;
 }
 
-/** The primary keys a change set inserts, by table. */
-function insertedKeys(changes: ChangeSet): string[] {
+/** Every record a change set writes (inserts, updates, deletes), by table and key. */
+function writtenKeys(changes: ChangeSet): string[] {
   const keys: string[] = [];
-  const inserts = <T>(table: string, writes: VersionedWrite<T>[] | undefined, key: (record: T) => string) => {
-    for (const w of writes ?? []) if (w.expectedVersion === null) keys.push(`${table} ${key(w.record)}`);
+  const add = (table: string, key: string) => keys.push(`${table} ${key}`);
+  const versioned = <T>(table: string, writes: VersionedWrite<T>[] | undefined, key: (record: T) => string) => {
+    for (const w of writes ?? []) add(table, key(w.record));
   };
-  inserts('contacts', changes.contacts, (r) => r.id);
-  inserts('conversations', changes.conversations, (r) => r.id);
-  inserts('attribute_definitions', changes.attributeDefinitions, (r) => r.key);
-  inserts('tag_definitions', changes.tagDefinitions, (r) => r.name);
-  inserts('campaigns', changes.campaigns, (r) => r.id);
-  for (const m of changes.messages ?? []) keys.push(`messages ${m.id}`);
-  for (const e of changes.journey ?? []) keys.push(`journey ${e.id}`);
-  for (const o of changes.outboxInserts ?? []) keys.push(`outbox ${o.id}`);
+  versioned('contacts', changes.contacts, (r) => r.id);
+  versioned('conversations', changes.conversations, (r) => r.id);
+  versioned('attribute_definitions', changes.attributeDefinitions, (r) => r.key);
+  versioned('tag_definitions', changes.tagDefinitions, (r) => r.name);
+  versioned('campaigns', changes.campaigns, (r) => r.id);
+  for (const m of changes.messages ?? []) add('messages', m.id);
+  for (const u of changes.messageUpdates ?? []) add('messages', u.id);
+  for (const e of changes.journey ?? []) add('journey', e.id);
+  for (const o of changes.outboxInserts ?? []) add('outbox', o.id);
+  for (const o of changes.outboxUpdates ?? []) add('outbox', o.id);
+  for (const id of changes.outboxDeletes ?? []) add('outbox', id);
+  for (const d of changes.tagDefinitionDeletes ?? []) add('tag_definitions', d.name);
+  for (const i of changes.campaignIncrements ?? []) add('campaigns', i.id);
   return keys;
 }

@@ -199,8 +199,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
 
   type CommitAnswer = { statements: number; claimed: string[] };
-  const answer = (changes: ChangeSet, result: CommitAnswer): CommitResult =>
-    changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: result.claimed };
+  // Total, so that nothing after a group's transaction committed can throw and send its change
+  // sets to the database again (see groupCommits).
+  const answer = (changes: ChangeSet, result: CommitAnswer | undefined): CommitResult =>
+    changes.claimOutboxUntil === undefined ? { ok: true } : { ok: true, claimed: result?.claimed ?? [] };
 
   async function commitAlone({ changes, payload }: PendingCommit): Promise<CommitResult> {
     try {
@@ -231,7 +233,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ? commitAlone
     : groupCommits(commitAlone, async (group) => {
         const { rows } = await q<{ results: CommitAnswer[] }>(commitGroupSql, [`[${group.map((c) => c.payload).join(',')}]`]);
-        return group.map(({ changes }, i) => answer(changes, rows[0]!.results[i]!));
+        return group.map(({ changes }, i) => answer(changes, rows[0]?.results[i]));
       });
 
   return {

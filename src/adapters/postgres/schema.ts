@@ -25,7 +25,7 @@ const conflict = (kind: string, entity: string, id: string) =>
 function profileParts(s: string, v: CommitVersion): string {
   // Versioned writes of a keyed catalog: one multi-row insert, then row-by-row checked updates.
   const versioned = (entity: string, table: string, key: string, columns: Column[], keep: string[] = []) => `${insertRows(s, v, `${entity}Inserts`, entity, table, columns, key)}
-${updateRows(s, `${entity}Updates`, entity, table, columns, { keyColumn: key, keep })}
+${updateRows(s, `${entity}Updates`, entity, table, columns, { keyColumn: key, keep, once: v >= 6 })}
 `;
   return `
 ${versioned('attributeDefinition', 'attribute_definitions', 'key', [
@@ -96,8 +96,10 @@ ${versioned(
  * to step 3 the rows that landed came back from the insert and were compared with the input (a
  * CTE and an anti-join on every commit); from step 5 the insert only counts, and the input is
  * searched for the refused row only when the count falls short (the rows this transaction
- * wrote are those whose `xmin` is its id; the function runs no subtransaction). A key the input
- * repeats lands once; from step 6 the count falling short without a refused row names it.
+ * wrote are those whose `xmin` is its id; the function runs no subtransaction, and the change
+ * sets that share one in a group write no record in common, see commit-group.ts). A key the
+ * change set wrote already (repeated in the input, or updated before) lands once; from step 6
+ * the count falling short without a refused row refuses the change set.
  */
 function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, columns: Column[], keyColumn = 'id'): string {
   const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
@@ -130,10 +132,13 @@ function insertRows(s: string, v: CommitVersion, key: string, entity: string, ta
           ? `
       -- None found: the input repeated a key, which was written once, as before step 5.`
           : `
-      -- None found: the input repeats a key, written once. From step 6 that refuses it too.
+      -- None found: the change set wrote one of these rows already (the input repeats its key,
+      -- or an update of it came first). From step 6 that refuses it too, naming the repeated key
+      -- if there is one.
       if missing is null then
-        select r."${keyField}" into missing from jsonb_to_recordset(cs->'${key}') as r("${keyField}" text)
-        group by 1 having count(*) > 1 limit 1;
+        select coalesce(
+          (select r."${keyField}" from jsonb_to_recordset(cs->'${key}') as r("${keyField}" text) group by 1 having count(*) > 1 limit 1),
+          cs->'${key}'->0->>'${keyField}') into missing;
       end if;`
       }
       if missing is not null then ${conflict('unique', entity, 'missing')}; end if;
@@ -145,7 +150,8 @@ function insertRows(s: string, v: CommitVersion, key: string, entity: string, ta
  * The block of the commit function that applies a change set's `key` updates row by row on
  * `keyColumn`, each checked against its expected version; a row that does not match raises the
  * version conflict. `keep` columns are not written (figures that move only by increments),
- * and `also` is one more assignment.
+ * and `also` is one more assignment. With `once` (step 6), a row this transaction already wrote
+ * (the change set wrote the record before) is not updated again: a version conflict too.
  */
 function updateRows(
   s: string,
@@ -153,7 +159,7 @@ function updateRows(
   entity: string,
   table: string,
   columns: Column[],
-  { keyColumn = 'id', keep = [], also }: { keyColumn?: string; keep?: string[]; also?: string } = {},
+  { keyColumn = 'id', keep = [], also, once = false }: { keyColumn?: string; keep?: string[]; also?: string; once?: boolean } = {},
 ): string {
   const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
   const sets = columns.filter(([, column]) => column !== keyColumn && !keep.includes(column)).map(([field, column]) => `${column} = w."${field}"`);
@@ -162,7 +168,9 @@ function updateRows(
   if cs ? '${key}' then
     for w in select * from jsonb_to_recordset(cs->'${key}') as r(${recordset}, "expectedVersion" integer)
     loop
-      update ${s}.${table} set ${[...sets, ...(also ? [also] : [])].join(', ')} where ${keyColumn} = w."${keyField}" and version = w."expectedVersion";
+      update ${s}.${table} set ${[...sets, ...(also ? [also] : [])].join(', ')} where ${keyColumn} = w."${keyField}" and version = w."expectedVersion"${
+        once ? ' and xmin <> pg_current_xact_id()::xid' : ''
+      };
       statements := statements + 1;
       if not found then ${conflict('version', entity, `w."${keyField}"`)}; end if;
     end loop;
@@ -231,11 +239,11 @@ declare
 begin
 ${insertRows(s, v, 'contactInserts', 'contact', 'contacts', CONTACT_FIELDS)}
 
-${updateRows(s, 'contactUpdates', 'contact', 'contacts', CONTACT_FIELDS)}
+${updateRows(s, 'contactUpdates', 'contact', 'contacts', CONTACT_FIELDS, { once: v >= 6 })}
 
   -- Updates before inserts: archiving a contact's open conversation frees the
   -- one-open-per-contact index for the conversation opened in the same change set.
-${updateRows(s, 'conversationUpdates', 'conversation', 'conversations', CONVERSATION_FIELDS, { also: 'sweep_lease_until = null' })}
+${updateRows(s, 'conversationUpdates', 'conversation', 'conversations', CONVERSATION_FIELDS, { also: 'sweep_lease_until = null', once: v >= 6 })}
 
 ${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', CONVERSATION_FIELDS)}
 

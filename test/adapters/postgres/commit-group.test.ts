@@ -99,6 +99,25 @@ describe('commits grouped on PGlite', () => {
     expect(results).toEqual(replies.map(({ send }) => ({ ok: true, claimed: [send.id] })));
   });
 
+  it('keeps commits that write one record in separate transactions', async () => {
+    const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
+    const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550600001', externalId: 'wamid.g.same.1', content: { type: 'text', text: 'hi' } });
+    const { conversation: other } = await chat.receive({ channel: 'whatsapp', from: '+15550600002', externalId: 'wamid.g.same.2', content: { type: 'text', text: 'hi' } });
+    const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
+    const otherLater = { ...other, lastActivityAt: '2026-04-01T10:05:00.000Z', version: other.version + 1 };
+    let results: unknown[] = [];
+    const calls = await commitCalls(async () => {
+      results = await Promise.all([
+        store.commit({ conversations: [{ record: otherLater, expectedVersion: other.version }] }),
+        store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
+        store.commit({ conversations: [{ record: conversation, expectedVersion: null }] }),
+      ]);
+    });
+    // The update and the insert of one conversation would refuse the group they shared.
+    expect(calls).toEqual(['changes', 'changes', 'changes']);
+    expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'unique', entity: 'conversation', id: conversation.id } }]);
+  });
+
   it('goes on committing after a change set without the shape of one', async () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550500001', externalId: 'wamid.g.shape.1', content: { type: 'text', text: 'hi' } });
