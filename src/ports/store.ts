@@ -83,6 +83,8 @@ export interface MessageUpdate {
 
 /**
  * Everything one unit of work writes. {@link Store.commit} applies all of it or none of it.
+ * It writes each record at most once: a second write of one record is refused (`unique` for an
+ * insert, `version` for an update).
  * @public
  */
 export interface ChangeSet {
