@@ -84,6 +84,8 @@ export function groupCommits(
 
 /** How many of the first waiting commits go together: up to the first that writes a record an earlier one writes. */
 function groupSize(waiting: PendingCommit[]): number {
+  // Alone, as every commit is with one producer: nothing to compare.
+  if (waiting.length === 1) return 1;
   const keys = new Set<string>();
   let size = 0;
   for (const { changes } of waiting) {

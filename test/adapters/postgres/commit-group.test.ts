@@ -1,9 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { postgresStore, type PostgresStore } from '../../../src/adapters/postgres/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { MAX_GROUP } from '../../../src/adapters/postgres/commit-group.js';
 import { createLiveChat, silentLogger, type Conversation, type Message, type OutboxItem } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
+import { migratedStore, sharedPglite } from './databases.js';
 
 const AT = '2026-04-01T10:00:00.000Z';
 
@@ -48,13 +49,9 @@ describe('commits grouped on PGlite', () => {
   let db: PGlite;
   let store: PostgresStore;
   beforeAll(async () => {
-    db = await PGlite.create();
-    store = postgresStore({ client: db, schema: 'grouped' });
-    await store.migrate();
+    db = await sharedPglite();
+    store = await migratedStore(db, 'grouped');
   }, 60_000);
-  afterAll(async () => {
-    await db.close();
-  });
 
   /** The commit functions PGlite was called with while `fn` ran, in order. */
   async function commitCalls(fn: () => Promise<unknown>): Promise<string[]> {
@@ -78,9 +75,9 @@ describe('commits grouped on PGlite', () => {
     );
     // The first alone; the rest waited behind it: a full group, then what was left.
     expect(calls).toEqual(['changes', 'group', 'group']);
-    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from grouped.messages where external_id like 'wamid.g.second.%'`);
+    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from ${store.schema}.messages where external_id like 'wamid.g.second.%'`);
     expect(rows[0]!.n).toBe(customers.length);
-    const { rows: versions } = await db.query<{ version: number }>(`select distinct c.version from grouped.conversations c join grouped.contacts k on k.id = c.contact_id where k.address like '+1555020%'`);
+    const { rows: versions } = await db.query<{ version: number }>(`select distinct c.version from ${store.schema}.conversations c join ${store.schema}.contacts k on k.id = c.contact_id where k.address like '+1555020%'`);
     expect(versions).toEqual([{ version: 2 }]);
   });
 
@@ -122,15 +119,17 @@ describe('commits grouped on PGlite', () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550500001', externalId: 'wamid.g.shape.1', content: { type: 'text', text: 'hi' } });
     const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
+    const last = { ...later, lastActivityAt: '2026-04-01T10:06:00.000Z', version: later.version + 1 };
+    // The malformed one waits, with another, behind the first: the group is chosen around it.
     const settled = await Promise.allSettled([
-      store.commit({ journey: [] }),
-      store.commit({ contacts: [{ expectedVersion: null } as never] }),
       store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
+      store.commit({ contacts: [{ expectedVersion: null } as never] }),
+      store.commit({ conversations: [{ record: last, expectedVersion: later.version }] }),
     ]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(await store.getConversation(conversation.id)).toEqual(later);
+    expect(await store.getConversation(conversation.id)).toEqual(last);
     // And the next commit is not left waiting behind it.
-    expect(await store.commit({ conversations: [{ record: { ...later, version: later.version + 1 }, expectedVersion: later.version }] })).toEqual({ ok: true });
+    expect(await store.commit({ conversations: [{ record: { ...last, version: last.version + 1 }, expectedVersion: last.version }] })).toEqual({ ok: true });
   });
 
   it('gives an error to its own commit only, when a change set of a group fails for another reason than a conflict', async () => {

@@ -1,10 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { postgresStore, type PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { oneCallQuery } from '../../../src/adapters/postgres/pglite-wire.js';
 import { createLiveChat, silentLogger } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
 import { settle } from '../../inbox/setup.js';
+import { migratedStore, sharedPglite } from './databases.js';
 
 const agent = (id: string) => ({ id, name: `Agent ${id}`, role: 'agent' as const });
 
@@ -12,13 +13,9 @@ describe('statements on PGlite, one call each', () => {
   let db: PGlite;
   let store: PostgresStore;
   beforeAll(async () => {
-    db = await PGlite.create();
-    store = postgresStore({ client: db, schema: 'wire' });
-    await store.migrate();
+    db = await sharedPglite();
+    store = await migratedStore(db, 'wire');
   }, 60_000);
-  afterAll(async () => {
-    await db.close();
-  });
 
   it('sends a read and a commit in one protocol call each, where PGlite.query makes several', async () => {
     const calls = vi.spyOn(db, 'execProtocolStream');
@@ -69,7 +66,7 @@ describe('statements on PGlite, one call each', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const transaction = db
       .transaction(async (tx) => {
-        await tx.query(`insert into wire.agents (id, name, role) values ('a_tx', 'In the transaction', 'agent')`);
+        await tx.query(`insert into ${store.schema}.agents (id, name, role) values ('a_tx', 'In the transaction', 'agent')`);
         begun();
         await held;
         throw new Error('rolled back on purpose');
@@ -97,7 +94,7 @@ describe('statements on PGlite, one call each', () => {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const watched = postgresStore({ client: wrapped, schema: 'wire' });
+    const watched = postgresStore({ client: wrapped, schema: store.schema });
     await watched.upsertAgent(agent('a_seen'));
     expect(await watched.getAgent('a_seen')).toEqual(agent('a_seen'));
     expect(await watched.listEvents({ types: ['message.received'], from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', limit: 5 })).toMatchObject({
