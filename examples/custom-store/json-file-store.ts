@@ -239,6 +239,17 @@ export function jsonFileStore(path: string): Store {
         .slice(0, limit)
         .map(copy);
     },
+    async listBotTurnsDue({ now, limit }) {
+      const soonest = (c: Conversation) => (c.pendingBotTurns ?? []).map((turn) => turn.dueAt).sort()[0];
+      return Object.values(state.conversations)
+        .filter((c) => {
+          const at = soonest(c);
+          return at !== undefined && at <= now;
+        })
+        .sort(byTime((c) => soonest(c)!))
+        .slice(0, limit)
+        .map(copy);
+    },
 
     getMessage: async (id) => found(state.messages[id]),
     findMessageByExternalId: async (channel, externalId) => found(Object.values(state.messages).find((m) => m.channel === channel && m.externalId === externalId)),

@@ -15,9 +15,30 @@ export const conversationStateSchema = z.enum(['active', 'requested', 'intervene
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
 /**
+ * A bot answer a conversation is owed: recorded by the commit of an inbound message the bot
+ * must answer, and removed by the commit of that message's bot turn. It is durable, so a turn
+ * lost with its process (killed between the two commits) is found again: once `dueAt` passes,
+ * the scheduler resumes it (see `LiveChat.resumeBotTurns`).
+ * @public
+ */
+export const pendingBotTurnSchema = z.object({
+  /** The inbound message the bot is to answer. */
+  messageId: idSchema,
+  /** When the turn counts as lost and may be resumed; until then the engine that owns it is on it. */
+  dueAt: timestampSchema,
+});
+
+/**
+ * A bot answer a conversation is owed (see {@link pendingBotTurnSchema}).
+ * @public
+ */
+export type PendingBotTurn = z.infer<typeof pendingBotTurnSchema>;
+
+/**
  * One conversation of a contact. At most one conversation per contact is open (not in history).
  * `assignee` is set exactly when the state is `intervened`. `historyDueAt` is durable data:
- * the sweep moves the conversation to History once it is due.
+ * the sweep moves the conversation to History once it is due. `pendingBotTurns` lists, in
+ * arrival order, the messages the bot has yet to answer; it is absent when there are none.
  * @public
  */
 export const conversationSchema = z.object({
@@ -35,6 +56,7 @@ export const conversationSchema = z.object({
   resolvedBy: idSchema.nullable(),
   archivedAt: timestampSchema.nullable(),
   historyDueAt: timestampSchema,
+  pendingBotTurns: z.array(pendingBotTurnSchema).min(1).optional(),
   version: z.number().int().min(1),
 });
 

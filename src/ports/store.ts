@@ -337,6 +337,13 @@ export interface Store {
    * the conversation is next committed. The sweep uses it when present, `listDue` otherwise.
    */
   claimDue?(query: { now: string; leaseUntil: string; limit: number }): Promise<Conversation[]>;
+  /**
+   * Conversations whose bot turn is owed and due (`pendingBotTurn.dueAt <= now`), soonest
+   * first (then `id`), at most `limit`, whatever their state. Few conversations owe a turn at
+   * once (those whose bot is answering, and those a crash left), and a store keeps them apart
+   * (a SQL store: a partial index), so the answer never reads the others.
+   */
+  listBotTurnsDue(query: { now: string; limit: number }): Promise<Conversation[]>;
 
   /** A message by id. */
   getMessage(id: string): Promise<Message | null>;

@@ -457,6 +457,44 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect((await store.listDue({ now: t(60), limit: 10 })).map((c) => c.id)).toEqual([a.conversation.id]);
         expect(await store.listDue({ now: t(0), limit: 10 })).toEqual([]);
       });
+
+      it('reads back the bot turns a conversation owes, in order, and their absence once settled', async () => {
+        const first = { messageId: 'msg_first', dueAt: t(3) };
+        const second = { messageId: 'msg_second', dueAt: t(2) };
+        const { contact: c, conversation: conv } = await seed(store, { pendingBotTurns: [first, second] });
+        expect(await store.getConversation(conv.id)).toEqual(conv);
+        expect(await store.findOpenConversation(c.id)).toEqual(conv);
+        if (store.findInbound) expect((await store.findInbound('whatsapp', 'wamid.none', c.address)).conversation).toEqual(conv);
+        const answered = { ...conv, pendingBotTurns: [second], version: 2 };
+        expect(await store.commit({ conversations: [{ record: answered, expectedVersion: 1 }] })).toEqual({ ok: true });
+        expect(await store.getConversation(conv.id)).toEqual(answered);
+        const { pendingBotTurns: _answered, ...settled } = answered;
+        expect(await store.commit({ conversations: [{ record: { ...settled, version: 3 }, expectedVersion: 2 }] })).toEqual({ ok: true });
+        expect(await store.getConversation(conv.id)).not.toHaveProperty('pendingBotTurns');
+        expect(await store.listBotTurnsDue({ now: t(10), limit: 10 })).toEqual([]);
+      });
+
+      it('lists conversations with a bot turn due, soonest due turn first, in any state', async () => {
+        const a = await seed(store, { pendingBotTurns: [{ messageId: 'msg_a', dueAt: t(30) }] });
+        // The soonest due turn counts, wherever it is in the list (a turn taken over moves out).
+        const b = await seed(store, { pendingBotTurns: [{ messageId: 'msg_b1', dueAt: t(70) }, { messageId: 'msg_b2', dueAt: t(10) }] });
+        await seed(store, { pendingBotTurns: [{ messageId: 'msg_later', dueAt: t(90) }] });
+        await seed(store);
+        // A crash can leave a turn owed on a chat that went to History since: it is listed, to be settled.
+        const gone = await seed(store, { pendingBotTurns: [{ messageId: 'msg_gone', dueAt: t(5) }] });
+        const archived = { ...gone.conversation, state: 'history' as const, archivedAt: t(6), version: 2 };
+        await store.commit({ conversations: [{ record: archived, expectedVersion: 1 }] });
+        expect(await store.listBotTurnsDue({ now: t(60), limit: 10 })).toEqual([archived, b.conversation, a.conversation]);
+        expect((await store.listBotTurnsDue({ now: t(60), limit: 1 })).map((c) => c.id)).toEqual([gone.conversation.id]);
+        // A turn taken over moves its due time out; a settled one is no longer owed.
+        const taken = { ...b.conversation, pendingBotTurns: [{ messageId: 'msg_b1', dueAt: t(70) }, { messageId: 'msg_b2', dueAt: t(100) }], version: 2 };
+        await store.commit({ conversations: [{ record: taken, expectedVersion: 1 }] });
+        const { pendingBotTurns: _answered, ...settled } = archived;
+        await store.commit({ conversations: [{ record: { ...settled, version: 3 }, expectedVersion: 2 }] });
+        expect((await store.listBotTurnsDue({ now: t(60), limit: 10 })).map((c) => c.id)).toEqual([a.conversation.id]);
+        expect((await store.listBotTurnsDue({ now: t(80), limit: 10 })).map((c) => c.id)).toEqual([a.conversation.id, b.conversation.id]);
+        expect(await store.listBotTurnsDue({ now: t(0), limit: 10 })).toEqual([]);
+      });
     });
 
     describe('timelines', () => {

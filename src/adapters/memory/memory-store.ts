@@ -132,6 +132,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const inboxByState = new Map<ConversationState, SortedKeys>();
   // Open conversations by History due time: the sweep reads the front, as much as is due.
   const dueIndex = new SortedKeys<Conversation>(true);
+  // Conversations that owe a bot turn: few at any time (turns in flight, and what a crash left).
+  const owingBotTurn = new Map<string, Conversation>();
   const messages = new Map<string, Message>();
   const messageByExternal = new Map<string, string>();
   const messagesByConversation = new Map<string, Timeline<Message>>();
@@ -300,6 +302,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
         if (openByContact.get(previous.contactId) === previous.id) openByContact.delete(previous.contactId);
       }
       conversations.set(record.id, seal(record));
+      if (record.pendingBotTurns) owingBotTurn.set(record.id, record);
+      else owingBotTurn.delete(record.id);
       inbox(record.state).insert(inboxKey(record));
       countAssigned(record, 1);
       if (record.state !== 'history') openByContact.set(record.contactId, record.id);
@@ -432,6 +436,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       // Keys are `${dueAt}\u0000${id}` with fixed-width times: due ones sort before `${now}\u0001`.
       const bound = `${now}\u0001`;
       return dueIndex.valuesFromStart(limit, (key) => key < bound);
+    },
+    async listBotTurnsDue({ now, limit }) {
+      const due: Array<[key: string, conversation: Conversation]> = [];
+      for (const c of owingBotTurn.values()) {
+        const soonest = c.pendingBotTurns!.reduce((at, turn) => (turn.dueAt < at ? turn.dueAt : at), c.pendingBotTurns![0]!.dueAt);
+        if (soonest <= now) due.push([sortKey(soonest, c.id), c]);
+      }
+      return due
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .slice(0, limit)
+        .map(([, c]) => c);
     },
 
     async getMessage(id) {

@@ -332,6 +332,18 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       return rows.map(toConversation).sort((a, b) => (a.historyDueAt === b.historyDueAt ? (a.id < b.id ? -1 : 1) : a.historyDueAt < b.historyDueAt ? -1 : 1));
     },
 
+    async listBotTurnsDue({ now, limit }) {
+      // The partial index holds only conversations that owe a turn; the few due sort in memory.
+      const { rows } = await q(
+        `select ${CONVERSATION_COLUMNS} from (
+           select c.*, (select min((turn->>'dueAt')::timestamptz) from jsonb_array_elements(c.pending_bot_turns) turn) as soonest
+           from ${s}.conversations c where c.pending_bot_turns is not null) owing
+         where soonest <= $1 order by soonest, id limit $2`,
+        [now, limit],
+      );
+      return rows.map(toConversation);
+    },
+
     async getMessage(id) {
       const { rows } = await q(`select ${MESSAGE_COLUMNS} from ${s}.messages where id = $1`, [id]);
       return rows[0] ? toMessage(rows[0]) : null;

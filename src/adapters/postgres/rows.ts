@@ -33,8 +33,12 @@ export const toContact = (r: Row): Contact => ({
   version: r.version as number,
 });
 
-export const CONVERSATION_COLUMNS =
+/** A conversation's columns up to schema step 6 (what step 3's `find_inbound` returns). */
+export const CONVERSATION_COLUMNS_V3 =
   'id, contact_id, channel, state, assignee, opened_at, last_activity_at, last_inbound_at, requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, version';
+
+/** A conversation's columns: step 7 adds the bot turns it is owed. */
+export const CONVERSATION_COLUMNS = `${CONVERSATION_COLUMNS_V3}, pending_bot_turns`;
 
 export const toConversation = (r: Row): Conversation => ({
   id: r.id as string,
@@ -51,6 +55,7 @@ export const toConversation = (r: Row): Conversation => ({
   resolvedBy: (r.resolved_by as string | null) ?? null,
   archivedAt: isoOrNull(r.archived_at),
   historyDueAt: iso(r.history_due_at),
+  ...(r.pending_bot_turns == null ? {} : { pendingBotTurns: r.pending_bot_turns as Conversation['pendingBotTurns'] }),
   version: r.version as number,
 });
 

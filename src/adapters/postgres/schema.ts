@@ -1,4 +1,4 @@
-import { CONTACT_COLUMNS, CONVERSATION_COLUMNS, MESSAGE_COLUMNS } from './rows.js';
+import { CONTACT_COLUMNS, CONVERSATION_COLUMNS, CONVERSATION_COLUMNS_V3, MESSAGE_COLUMNS } from './rows.js';
 
 /**
  * One step of the schema's history. Steps are append-only: a released step is never edited,
@@ -186,12 +186,14 @@ const CONTACT_FIELDS: Column[] = [
   ['firstSeenAt', 'first_seen_at', 'timestamptz'], ['lastSeenAt', 'last_seen_at', 'timestamptz'],
   ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['version', 'version', 'integer'],
 ];
-const CONVERSATION_FIELDS: Column[] = [
+// Step 7's conversations owe bot turns.
+const CONVERSATION_FIELDS = (v: CommitVersion): Column[] => [
   ['id', 'id', 'text'], ['contactId', 'contact_id', 'text'], ['channel', 'channel', 'text'], ['state', 'state', 'text'],
   ['assignee', 'assignee', 'text'], ['openedAt', 'opened_at', 'timestamptz'], ['lastActivityAt', 'last_activity_at', 'timestamptz'],
   ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['requestedAt', 'requested_at', 'timestamptz'],
   ['intervenedAt', 'intervened_at', 'timestamptz'], ['resolvedAt', 'resolved_at', 'timestamptz'], ['resolvedBy', 'resolved_by', 'text'],
   ['archivedAt', 'archived_at', 'timestamptz'], ['historyDueAt', 'history_due_at', 'timestamptz'], ['version', 'version', 'integer'],
+  ...(v >= 7 ? [['pendingBotTurns', 'pending_bot_turns', 'jsonb'] as Column] : []),
 ];
 // Step 1's messages had no campaign.
 const MESSAGE_FIELDS = (v: CommitVersion): Column[] => [
@@ -206,7 +208,7 @@ const JOURNEY_FIELDS: Column[] = [
 ];
 
 /** The steps that (re)define the commit function. */
-type CommitVersion = 1 | 2 | 3 | 5 | 6;
+type CommitVersion = 1 | 2 | 3 | 5 | 6 | 7;
 
 /**
  * The commit function: applies a whole change set in the one statement that calls it, so a
@@ -243,9 +245,9 @@ ${updateRows(s, 'contactUpdates', 'contact', 'contacts', CONTACT_FIELDS, { once:
 
   -- Updates before inserts: archiving a contact's open conversation frees the
   -- one-open-per-contact index for the conversation opened in the same change set.
-${updateRows(s, 'conversationUpdates', 'conversation', 'conversations', CONVERSATION_FIELDS, { also: 'sweep_lease_until = null', once: v >= 6 })}
+${updateRows(s, 'conversationUpdates', 'conversation', 'conversations', CONVERSATION_FIELDS(v), { also: 'sweep_lease_until = null', once: v >= 6 })}
 
-${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', CONVERSATION_FIELDS)}
+${insertRows(s, v, 'conversationInserts', 'conversation', 'conversations', CONVERSATION_FIELDS(v))}
 
 ${insertRows(s, v, 'messages', 'message', 'messages', MESSAGE_FIELDS(v))}
 
@@ -326,9 +328,9 @@ $fn$`;
  * its cost on PGlite, which has no prepared statements). The records come back as JSON of their
  * columns, which the row mappers read like rows.
  */
-function findInboundFunction(s: string): string {
+function findInboundFunction(s: string, v: 3 | 7): string {
   return `
-create function ${s}.find_inbound(p_channel text, p_external_id text, p_address text) returns jsonb
+${v === 3 ? 'create' : 'create or replace'} function ${s}.find_inbound(p_channel text, p_external_id text, p_address text) returns jsonb
 language plpgsql stable as $fn$
 declare
   found_contact jsonb;
@@ -339,7 +341,7 @@ begin
   return jsonb_build_object(
     'message', (select to_jsonb(r) from (select ${MESSAGE_COLUMNS} from ${s}.messages where channel = p_channel and external_id = p_external_id) r),
     'contact', found_contact,
-    'conversation', (select to_jsonb(r) from (select ${CONVERSATION_COLUMNS} from ${s}.conversations
+    'conversation', (select to_jsonb(r) from (select ${v === 3 ? CONVERSATION_COLUMNS_V3 : CONVERSATION_COLUMNS} from ${s}.conversations
                      where contact_id = found_contact_id and state <> 'history') r));
 end
 $fn$`;
@@ -385,6 +387,8 @@ function outboxClaim(s: string): string {
  *   `(assignee, state, last_activity_at, id)`;
  * - due History times: `conversations (history_due_at, id) where state <> 'history'`, so a sweep
  *   reads what is due, not what is stored;
+ * - owed bot turns: `conversations (id) where pending_bot_turns is not null`, which holds only
+ *   conversations with a turn in flight, so resuming lost turns reads those;
  * - one open conversation per contact: a partial unique index on `contact_id`;
  * - idempotency keys: `contacts (channel, address)` and `messages (channel, external_id)`;
  * - timelines: `messages (conversation_id, at, id)`, `journey (contact_id, at, id)`;
@@ -539,7 +543,7 @@ export function migrations(s: string): Migration[] {
     {
       version: 3,
       name: 'the commit claims the sends it queues; the receive lookup as a function',
-      statements: [`drop function ${s}.commit_changes(jsonb)`, commitFunction(s, 3), findInboundFunction(s)],
+      statements: [`drop function ${s}.commit_changes(jsonb)`, commitFunction(s, 3), findInboundFunction(s, 3)],
     },
     {
       // Every inbound message updates its contact (last seen, last inbound). With last_seen_at
@@ -566,6 +570,19 @@ export function migrations(s: string): Migration[] {
       version: 6,
       name: 'several change sets in one transaction; a change set that inserts one key twice is refused',
       statements: [commitFunction(s, 6), commitGroupFunction(s)],
+    },
+    {
+      // A conversation owes the bot's answer from the commit of the customer's message to the
+      // commit of the bot's turn, so a turn lost with its process is resumed. Only turns in
+      // flight (and what a crash left) are owed at a time: the partial index holds just those.
+      version: 7,
+      name: 'conversations record the bot turns they are owed',
+      statements: [
+        `alter table ${s}.conversations add column pending_bot_turns jsonb`,
+        `create index conversations_bot_turns_idx on ${s}.conversations (id) where pending_bot_turns is not null`,
+        commitFunction(s, 7),
+        findInboundFunction(s, 7),
+      ],
     },
   ];
 }

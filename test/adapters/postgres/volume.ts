@@ -13,8 +13,9 @@ export interface Volume {
 /**
  * Fills an empty store with generated data in a few `generate_series` statements (seconds for a
  * million rows): contacts with attributes and tags, their conversations (the last one open, in
- * every state, intervened ones spread over `agents`), one inbound message and one journey entry
- * per open conversation. Then analyzes, so the planner sees the real sizes.
+ * every state, intervened ones spread over `agents`; one active chat in 97 owes a bot turn),
+ * one inbound message and one journey entry per open conversation. Then analyzes, so the
+ * planner sees the real sizes.
  */
 export async function loadVolume(store: PostgresStore, volume: Volume, now: string): Promise<void> {
   const s = store.schema;
@@ -33,7 +34,7 @@ export async function loadVolume(store: PostgresStore, volume: Volume, now: stri
   );
   await q(
     `insert into ${s}.conversations (id, contact_id, channel, state, assignee, opened_at, last_activity_at, last_inbound_at,
-       requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, version)
+       requested_at, intervened_at, resolved_at, resolved_by, archived_at, history_due_at, pending_bot_turns, version)
      select 'conv_v' || lpad(j::text, 9, '0'), 'ct_v' || lpad(k::text, 9, '0'), 'whatsapp', state,
        case when state = 'intervened' then 'agent' || (k % $5::int) end,
        act - interval '10 minutes', act, act,
@@ -41,7 +42,10 @@ export async function loadVolume(store: PostgresStore, volume: Volume, now: stri
        case when state = 'intervened' then act end,
        case when state = 'resolved' then act end, null,
        case when state = 'history' then act + interval '24 hours' end,
-       act + interval '24 hours', 2
+       act + interval '24 hours',
+       case when state = 'active' and j % 97 = 0 then jsonb_build_array(jsonb_build_object('messageId', 'msg_v' || lpad(j::text, 9, '0'),
+         'dueAt', to_char((act + interval '40 seconds') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) end,
+       2
      from (
        select j, k,
          case when not open then 'history' when k % 10 < 4 then 'active' when k % 10 < 6 then 'requested'
@@ -152,6 +156,7 @@ export function queryCases(now: string, volume: Volume): QueryCase[] {
       index: 'conversations_due_idx',
       run: (s) => s.claimDue({ now, leaseUntil: new Date(Date.parse(now) + 60_000).toISOString(), limit: 100 }),
     },
+    { name: 'bot turns due (listBotTurnsDue)', table: 'conversations', index: 'conversations_bot_turns_idx', run: (s) => s.listBotTurnsDue({ now, limit: 100 }) },
     { name: 'message by external id', table: 'messages', index: 'messages_external_id_key', run: (s) => s.findMessageByExternalId('whatsapp', `wamid.v${pad(first)}`) },
     {
       name: 'messages of a conversation',

@@ -7,8 +7,8 @@
 //   with the bot answering and its reply sent, and new customers' first messages; on PGlite
 //   always, on DATABASE_URL when set;
 // - statements and round trips per inbound message on the common path, counted on the client;
-// - with 1M conversations and 100k contacts (server only): inbox pages, contact by address and a
-//   sweep of 1k due, each with its query plan checked and its median time.
+// - with 1M conversations and 100k contacts (server only): inbox pages, contact by address, owed
+//   bot turns due and a sweep of 1k due, each with its query plan checked and its median time.
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { pathToFileURL } from 'node:url';
@@ -307,7 +307,7 @@ async function atScale(pool: pg.Pool, summary: SummaryRow[]): Promise<void> {
   await loadVolume(store, volume, now);
   console.log(`loaded with generate_series in ${dur(performance.now() - loadStart)}`);
   const rows: string[][] = [];
-  const cases = queryCases(now, volume).filter((c) => /inbox page|contact by address|claimDue/.test(c.name));
+  const cases = queryCases(now, volume).filter((c) => /inbox page|contact by address|claimDue|bot turns/.test(c.name));
   for (const query of cases) {
     recorder.statements.length = 0;
     await query.run(store);
