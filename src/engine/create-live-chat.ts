@@ -15,6 +15,7 @@ import { getAgent, upsertAgent } from './commands/agents.js';
 import { addTag, removeTag, setAttributes } from './commands/contacts.js';
 import { receive, type ReceiveResult } from './commands/receive.js';
 import { sweep } from './commands/sweep.js';
+import { resumeBotTurns } from './commands/resume-bot-turns.js';
 import { updateStatus, type StatusResult } from './commands/update-status.js';
 import { nowIso, type EngineContext } from './context.js';
 import type { LiveChatEvent, LiveChatEvents } from './events.js';
@@ -106,8 +107,15 @@ export interface LiveChat {
   sweep(): Promise<{ archived: number }>;
   /** Sends every due outbox item (retries included); resolves when they are settled. */
   flush(): Promise<number>;
+  /**
+   * Runs the bot turns a conversation is owed and that are overdue: the customer's message
+   * was committed, but the bot's answer never was (its process died, or the turn outlived the
+   * bot's timeout and an outbox lease). Engines resuming at once take each turn once. The
+   * scheduler runs it on every tick; call it yourself when you schedule work without `start()`.
+   */
+  resumeBotTurns(): Promise<{ resumed: number }>;
 
-  /** Starts the scheduler loop (sweep and outbox every `policy.tickMs` of the clock). */
+  /** Starts the scheduler loop (sweep, owed bot turns and outbox every `policy.tickMs` of the clock). */
   start(): void;
   /** Stops the scheduler loop. Work in flight finishes; `idle()` waits for it. */
   stop(): void;
@@ -265,6 +273,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
   let running = false;
   const tick = async () => {
     await sweep(ctx);
+    await resumeBotTurns(ctx);
     await dispatcher.dispatch();
   };
   const schedule = () => {
@@ -296,6 +305,7 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
     updateStatus: (input) => updateStatus(ctx, input),
     sweep: () => sweep(ctx),
     flush: () => dispatcher.dispatch(),
+    resumeBotTurns: () => resumeBotTurns(ctx),
     start() {
       if (running) return;
       running = true;

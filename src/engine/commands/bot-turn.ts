@@ -2,18 +2,19 @@ import { LiveChatError } from '../../errors.js';
 import { attributeValueSchema, type Contact } from '../../model/contact.js';
 import { outboundContentSchema } from '../../model/content.js';
 import type { JourneyEvent } from '../../model/journey.js';
-import type { Conversation } from '../../model/conversation.js';
+import type { Conversation, PendingBotTurn } from '../../model/conversation.js';
 import type { Message } from '../../model/message.js';
 import type { BotDecision } from '../../ports/bot.js';
 import type { OutboxItem } from '../../ports/store.js';
 import { z } from 'zod';
-import { journal, nowIso, type EngineContext } from '../context.js';
+import { isoAfter, journal, nowIso, type EngineContext } from '../context.js';
 import { applyLifecycle, hasEffect, type AppliedStep } from '../lifecycle-step.js';
 import { queueOutbound, touch } from '../outbound.js';
 import { setAttributeValues } from './contacts.js';
 import { applyTagRules, tagContact } from '../tagging.js';
 import { attributeDefinitions, validateAttributeValues } from '../attributes.js';
 import { runUnit } from '../unit-of-work.js';
+import { lifecycleStep } from '../../lifecycle/transition.js';
 
 const BOT = { type: 'bot' } as const;
 
@@ -69,6 +70,32 @@ async function askBot(ctx: EngineContext, input: Parameters<NonNullable<EngineCo
   }
 }
 
+/**
+ * The mark of a bot turn owed for `messageId`. Its engine has the bot's timeout to get an
+ * answer and an outbox lease's time to commit it; after that, the turn counts as lost.
+ */
+export function owedTurn(ctx: EngineContext, messageId: string): PendingBotTurn {
+  return { messageId, dueAt: isoAfter(ctx, ctx.policy.botTimeoutMs + ctx.policy.outboxLeaseMs) };
+}
+
+/** The conversation owing `turn` too, after the turns it owed already. */
+export function owing(conversation: Conversation, turn: PendingBotTurn): Conversation {
+  return { ...conversation, pendingBotTurns: [...(conversation.pendingBotTurns ?? []), turn] };
+}
+
+/** The conversation without the turns `settle` picks (the field goes when none is left). */
+export function settled(conversation: Conversation, settle: (turn: PendingBotTurn) => boolean): Conversation {
+  const { pendingBotTurns, ...rest } = conversation;
+  const left = pendingBotTurns?.filter((turn) => !settle(turn)) ?? [];
+  return left.length > 0 ? { ...rest, pendingBotTurns: left } : rest;
+}
+
+/** Whether the conversation's state still lets the bot answer (an agent may have taken it). */
+export function botMayAnswer(ctx: EngineContext, conversation: Conversation): boolean {
+  const step = lifecycleStep(conversation.state, conversation.assignee, { type: 'bot.reply', botInRequested: ctx.policy.botAnswersRequested });
+  return step.handled && step.effects.some((e) => e.type === 'sendBotReply');
+}
+
 /** The contact and conversation after the bot's turn, as committed (`null` if gone). */
 export interface BotTurnResult {
   contact: Contact | null;
@@ -79,10 +106,22 @@ export interface BotTurnResult {
  * The bot's turn for one inbound message: ask the bot outside any transaction, then apply its
  * decision as a unit of work of its own on fresh reads. If an agent intervened meanwhile, the
  * replies are dropped and the journey says so; a failed bot requests a human (by policy).
+ * The commit removes the message's turn from those the conversation owes.
+ *
+ * A turn applies only while the conversation still owes it under the due time its engine set
+ * (`turn`: by default, the one `committed.conversation` owes for the message).
+ * Of two engines on one turn (a stalled engine and the one that resumed it), the one whose
+ * claim is current answers, and the other drops its answer: the turn was taken over (another
+ * due time) or answered (gone).
  */
-export async function runBotTurn(ctx: EngineContext, committed: { message: Message; contact: Contact; conversation: Conversation }): Promise<BotTurnResult> {
+export async function runBotTurn(
+  ctx: EngineContext,
+  committed: { message: Message; contact: Contact; conversation: Conversation },
+  turn: PendingBotTurn | undefined = committed.conversation.pendingBotTurns?.find((owed) => owed.messageId === committed.message.id),
+): Promise<BotTurnResult> {
   const { message, contact, conversation } = committed;
   const messageId = message.id;
+  const ownDueAt = turn?.dueAt;
   let outcome = await askBot(ctx, { contact, conversation, message });
   // Attributes a bot learnt are checked like an agent's; a bad one makes the decision invalid.
   if (outcome.ok && outcome.decision.attributes) {
@@ -104,6 +143,8 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
     const [freshContact, fresh] = await reads();
     reads = () => Promise.all([ctx.store.getContact(contact.id), ctx.store.getConversation(conversation.id)]);
     if (!freshContact || !fresh) return { changes: {}, result: { contact: freshContact, conversation: fresh } };
+    const mine = (turn: PendingBotTurn) => turn.messageId === messageId && turn.dueAt === ownDueAt;
+    if (!fresh.pendingBotTurns?.some(mine)) return { changes: {}, result: { contact: freshContact, conversation: fresh } };
     const journey: JourneyEvent[] = [];
     const messages: Message[] = [];
     const outbox: OutboxItem[] = [];
@@ -159,6 +200,7 @@ export async function runBotTurn(ctx: EngineContext, committed: { message: Messa
       if (decision.handoff) request(typeof decision.handoff === 'object' ? (decision.handoff.reason ?? 'bot handoff') : 'bot handoff');
     }
 
+    current = settled(current, mine);
     const written = current === fresh || current.version === fresh.version + 1 ? current : { ...current, version: fresh.version + 1 };
     const contactAfter = person === freshContact ? freshContact : { ...person, version: freshContact.version + 1 };
     return {

@@ -14,7 +14,7 @@ import { applyTagRules, tagContact, type RuleEvent } from '../tagging.js';
 import { contentText } from '../../model/content-text.js';
 import type { Content } from '../../model/content.js';
 import { runUnit } from '../unit-of-work.js';
-import { runBotTurn } from './bot-turn.js';
+import { owedTurn, owing, runBotTurn } from './bot-turn.js';
 
 /**
  * What `chat.receive` returns. With `duplicate: true` the message had been received before and
@@ -141,15 +141,19 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
 
       const step = applyLifecycle(ctx, conversation, { type: 'customer.message', botInRequested: ctx.policy.botAnswersRequested }, CUSTOMER, now);
       journey.push(...step.journey);
-      askBot = hasEffect(step, 'askBot');
-      const nextConversation = touch(ctx, step.conversation, sentAt, {
+      askBot = hasEffect(step, 'askBot') && ctx.bot !== null;
+      const messageId = ctx.ids('msg');
+      const touched = touch(ctx, step.conversation, sentAt, {
         lastInboundAt: latest(step.conversation.lastInboundAt, sentAt),
         version: expectedVersion === null ? 1 : expectedVersion + 1,
       });
+      // Committed with the message: if this process dies before the bot's turn commits, the
+      // conversation still says the bot owes this answer, and a scheduler resumes the turn.
+      const nextConversation = askBot ? owing(touched, owedTurn(ctx, messageId)) : touched;
       conversations.push({ record: nextConversation, expectedVersion });
 
       const message: Message = {
-        id: ctx.ids('msg'),
+        id: messageId,
         conversationId: nextConversation.id,
         contactId: contact.id,
         channel: input.channel,
@@ -231,7 +235,7 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
   );
 
   if (!result.duplicate) ctx.inboundCache?.remember(result.contact, result.conversation);
-  if (result.duplicate || !askBot || !ctx.bot) return result;
+  if (result.duplicate || !askBot) return result;
   const turn = runBotTurn(ctx, result);
   if (!options.waitForBot) {
     ctx.background('bot turn', turn);

@@ -197,7 +197,7 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
     expect(heard.find((e) => e.type === 'message.received')?.messageId).toBe(inbound!.id);
   }, 60_000);
 
-  it('after kill -9 in the middle of a load, a new process dispatches the outbox: nothing acknowledged lost, nothing duplicated', async () => {
+  it('after kill -9 in the middle of a load, a new process resumes bot turns and dispatches the outbox: nothing lost, nothing duplicated', async () => {
     const store = await freshStore('crash');
     const dir = mkdtempSync(join(tmpdir(), 'livechat-crash-'));
     const sendLog = join(dir, 'sends.log');
@@ -219,10 +219,12 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
       await killed;
       await doomed!.exited;
 
-      // A new process, started after the dead one's outbox leases (30 s) lapsed. The webhook
-      // provider redelivers what was never acknowledged (here: everything, acknowledged or not).
-      const [heir] = await start(1, { schema: store.schema, sendLog, clockOffsetMs: 31_000 });
+      // A new process, started after the dead one's outbox leases (30 s) and owed bot turns
+      // (40 s) lapsed. The webhook provider redelivers what was never acknowledged (here:
+      // everything, acknowledged or not).
+      const [heir] = await start(1, { schema: store.schema, sendLog, clockOffsetMs: 41_000 });
       const redelivered = await heir!.call<Array<{ externalId: string; duplicate: boolean }>>({ cmd: 'receive', messages, concurrency: 6 });
+      const { resumed } = await heir!.call<{ resumed: number }>({ cmd: 'resume' });
       await heir!.call({ cmd: 'flush' });
       await closeAll([heir!]);
 
@@ -232,14 +234,17 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
       for (const id of acked) expect(stored.has(id)).toBe(true);
       for (const id of acked) expect(redelivered.find((r) => r.externalId === id)?.duplicate).toBe(true);
 
-      // Every acknowledged message has exactly one bot reply; every reply was sent; the outbox is empty.
+      // Every message has exactly one bot reply, those the dead process stored but never
+      // answered included (a redelivery is a duplicate and asks no bot: the owed turn was
+      // resumed); every reply was sent; no turn is owed; the outbox is empty.
       const replies = await pool.query(
         `select j.data->>'inReplyTo' as inbound_id, count(*)::int as n from ${store.schema}.journey j where j.type = 'bot.replied' group by 1`,
       );
       expect(replies.rows.every((r) => r.n === 1)).toBe(true);
       const repliedTo = new Set(replies.rows.map((r) => r.inbound_id as string));
-      const ackedIds = await pool.query(`select id from ${store.schema}.messages where external_id = any($1::text[])`, [acked]);
-      for (const r of ackedIds.rows) expect(repliedTo.has(r.id)).toBe(true);
+      const inboundIds = await pool.query(`select id from ${store.schema}.messages where direction = 'inbound'`);
+      for (const r of inboundIds.rows) expect(repliedTo.has(r.id)).toBe(true);
+      expect((await pool.query(`select count(*)::int as n from ${store.schema}.conversations where pending_bot_turns is not null`)).rows[0].n).toBe(0);
       const outbound = await pool.query(`select id, status from ${store.schema}.messages where direction = 'outbound'`);
       expect(outbound.rows.every((r) => r.status === 'sent')).toBe(true);
       expect((await pool.query(`select count(*)::int as n from ${store.schema}.outbox`)).rows[0].n).toBe(0);
@@ -264,7 +269,8 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
       expect(resent.length).toBeLessThanOrEqual(6);
       console.info(
         `[crash] killed after ${acked.length} acks; ${stored.size} stored, ${outbound.rows.length} replies sent, ` +
-          `${resent.length} resent (in flight at the kill), ${redelivered.filter((r) => !r.duplicate).length} first taken by the new process`,
+          `${resent.length} resent (in flight at the kill), ${redelivered.filter((r) => !r.duplicate).length} first taken by the new process, ` +
+          `${resumed} bot turns resumed`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

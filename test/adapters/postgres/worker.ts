@@ -32,6 +32,7 @@ export type WorkerRequest =
   | { cmd: 'sweep' }
   | { cmd: 'listen' }
   | { cmd: 'flush' }
+  | { cmd: 'resume' }
   | { cmd: 'sent' }
   | { cmd: 'close' };
 
@@ -114,6 +115,11 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const count = await chat.flush();
       await chat.idle();
       return count;
+    }
+    case 'resume': {
+      const result = await chat.resumeBotTurns();
+      await chat.idle();
+      return result;
     }
     case 'sent':
       return sent;
