@@ -110,7 +110,9 @@ export interface LiveChat {
   /**
    * Runs the bot turns a conversation is owed and that are overdue: the customer's message
    * was committed, but the bot's answer never was (its process died, or the turn outlived the
-   * bot's timeout and an outbox lease). Engines resuming at once take each turn once. The
+   * bot's timeout and an outbox lease). Engines resuming at once take each turn once; a turn
+   * whose answer fails to commit three resumes running ends as a bot failure. Engines sharing a
+   * store should keep their clocks within that lease of each other, as for outbox leases. The
    * scheduler runs it on every tick; call it yourself when you schedule work without `start()`.
    */
   resumeBotTurns(): Promise<{ resumed: number }>;
@@ -271,10 +273,15 @@ export function createLiveChat(options: LiveChatOptions = {}): LiveChat {
 
   let timer: TimerHandle | null = null;
   let running = false;
+  // Each job's failure is logged on its own: one failing never holds back the others. Owed bot
+  // turns come last, since their bots may take seconds; their sends go out as they commit.
+  const jobs: Array<[string, () => Promise<unknown>]> = [
+    ['sweep', () => sweep(ctx)],
+    ['outbox dispatch', () => dispatcher.dispatch()],
+    ['resuming bot turns', () => resumeBotTurns(ctx)],
+  ];
   const tick = async () => {
-    await sweep(ctx);
-    await resumeBotTurns(ctx);
-    await dispatcher.dispatch();
+    for (const [label, job] of jobs) await job().catch((error: unknown) => ctx.logger.error(`${label} failed`, { error }));
   };
   const schedule = () => {
     timer = ctx.clock.setTimeout(() => {

@@ -26,6 +26,8 @@ export const pendingBotTurnSchema = z.object({
   messageId: idSchema,
   /** When the turn counts as lost and may be resumed; until then the engine that owns it is on it. */
   dueAt: timestampSchema,
+  /** How many times the turn was resumed; after a few, the bot counts as failed. Absent before. */
+  resumes: z.number().int().min(1).optional(),
 });
 
 /**

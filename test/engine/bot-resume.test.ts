@@ -167,6 +167,43 @@ describe('bot turns lost with their engine', () => {
     expect(await botReplies(store, lost.contact.id)).toHaveLength(1);
   });
 
+  it('end as a bot failure when their commit keeps failing, instead of asking the bot without end', async () => {
+    const inner = memoryStore();
+    // The store refuses what this bot answers (as PostgreSQL refuses a \u0000 in text): every commit of a reply throws.
+    const store: Store = Object.assign(Object.create(inner) as Store, {
+      commit: (changes: Parameters<Store['commit']>[0]) =>
+        changes.messages?.some((m) => m.author.type === 'bot') ? Promise.reject(new Error('unsupported Unicode escape sequence')) : inner.commit(changes),
+    });
+    let asked = 0;
+    const bot: Bot = {
+      async respond() {
+        asked += 1;
+        return { replies: [{ type: 'text', text: 'unstorable' }] };
+      },
+    };
+    const { chat, clock, transport } = engine(store, bot);
+    const received = await chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hi' } }, { waitForBot: false });
+    await chat.idle();
+    for (let resumes = 1; resumes <= 3; resumes += 1) {
+      clock.advance(OWED_MS);
+      // The failure is logged; the turn stays owed and comes due again.
+      expect(await chat.resumeBotTurns()).toEqual({ resumed: 0 });
+      expect((await store.getConversation(received.conversation.id))!.pendingBotTurns).toEqual([
+        expect.objectContaining({ messageId: received.message.id, resumes }),
+      ]);
+    }
+    expect(asked).toBe(4);
+    clock.advance(OWED_MS);
+    expect(await chat.resumeBotTurns()).toEqual({ resumed: 1 });
+    expect(asked).toBe(4);
+    const after = (await store.getConversation(received.conversation.id))!;
+    expect(after).not.toHaveProperty('pendingBotTurns');
+    expect(after.state).toBe('requested');
+    const failed = (await store.listJourney(received.contact.id, { limit: 100, order: 'asc' })).items.filter((e) => e.type === 'bot.failed');
+    expect(failed).toEqual([expect.objectContaining({ data: expect.objectContaining({ messageId: received.message.id, error: expect.stringContaining('after 3 resumes') }) })]);
+    expect(transport.sent).toEqual([]);
+  });
+
   it('are owed one per message: a later message’s turn leaves an earlier one owed', async () => {
     const store = memoryStore();
     const gated = gatedBot('answer');

@@ -108,8 +108,12 @@ export function toPayload(changes: ChangeSet): string {
   const add = (key: string, value: unknown) => (p[key] ??= []).push(value);
   for (const w of changes.contacts ?? [])
     w.expectedVersion === null ? add('contactInserts', w.record) : add('contactUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+  // An update names the turns it leaves owed, none included: without the field, the column is
+  // kept (see the schema's list columns).
   for (const w of changes.conversations ?? [])
-    w.expectedVersion === null ? add('conversationInserts', w.record) : add('conversationUpdates', { ...w.record, expectedVersion: w.expectedVersion });
+    w.expectedVersion === null
+      ? add('conversationInserts', w.record)
+      : add('conversationUpdates', { pendingBotTurns: [], ...w.record, expectedVersion: w.expectedVersion });
   for (const m of changes.messages ?? []) add('messages', m);
   for (const u of changes.messageUpdates ?? [])
     add('messageUpdates', { ...u, externalId: u.externalId ?? null, setError: u.error !== undefined, error: u.error ?? null });

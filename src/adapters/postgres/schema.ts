@@ -104,7 +104,7 @@ ${versioned(
 function insertRows(s: string, v: CommitVersion, key: string, entity: string, table: string, columns: Column[], keyColumn = 'id'): string {
   const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
   const cols = columns.map(([, column]) => column).join(', ');
-  const fields = columns.map(([field]) => `"${field}"`).join(', ');
+  const fields = columns.map(([field, , , list]) => (list ? `nullif("${field}", '[]'::jsonb)` : `"${field}"`)).join(', ');
   const keyField = columns.find(([, column]) => column === keyColumn)![0];
   if (v < 5)
     return `
@@ -162,7 +162,9 @@ function updateRows(
   { keyColumn = 'id', keep = [], also, once = false }: { keyColumn?: string; keep?: string[]; also?: string; once?: boolean } = {},
 ): string {
   const recordset = columns.map(([field, , type]) => `"${field}" ${type}`).join(', ');
-  const sets = columns.filter(([, column]) => column !== keyColumn && !keep.includes(column)).map(([field, column]) => `${column} = w."${field}"`);
+  const sets = columns
+    .filter(([, column]) => column !== keyColumn && !keep.includes(column))
+    .map(([field, column, , list]) => (list ? `${column} = nullif(coalesce(w."${field}", ${column}), '[]'::jsonb)` : `${column} = w."${field}"`));
   const keyField = columns.find(([, column]) => column === keyColumn)![0];
   return `
   if cs ? '${key}' then
@@ -177,8 +179,12 @@ function updateRows(
   end if;`;
 }
 
-/** A record field, its column and the column's SQL type. */
-type Column = [field: string, column: string, type: string];
+/**
+ * A record field, its column and the column's SQL type. A `list` column (jsonb, `null` when
+ * empty) is written as `[]` to empty it; a write without the field keeps it, as the writes of
+ * engines from before the column do.
+ */
+type Column = [field: string, column: string, type: string, list?: 'list'];
 
 const CONTACT_FIELDS: Column[] = [
   ['id', 'id', 'text'], ['channel', 'channel', 'text'], ['address', 'address', 'text'], ['name', 'name', 'text'],
@@ -193,7 +199,8 @@ const CONVERSATION_FIELDS = (v: CommitVersion): Column[] => [
   ['lastInboundAt', 'last_inbound_at', 'timestamptz'], ['requestedAt', 'requested_at', 'timestamptz'],
   ['intervenedAt', 'intervened_at', 'timestamptz'], ['resolvedAt', 'resolved_at', 'timestamptz'], ['resolvedBy', 'resolved_by', 'text'],
   ['archivedAt', 'archived_at', 'timestamptz'], ['historyDueAt', 'history_due_at', 'timestamptz'], ['version', 'version', 'integer'],
-  ...(v >= 7 ? [['pendingBotTurns', 'pending_bot_turns', 'jsonb'] as Column] : []),
+  // An engine of an earlier release, writing during a rolling upgrade, keeps the turns owed.
+  ...(v >= 7 ? [['pendingBotTurns', 'pending_bot_turns', 'jsonb', 'list'] as Column] : []),
 ];
 // Step 1's messages had no campaign.
 const MESSAGE_FIELDS = (v: CommitVersion): Column[] => [

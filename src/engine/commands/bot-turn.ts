@@ -96,6 +96,14 @@ export function botMayAnswer(ctx: EngineContext, conversation: Conversation): bo
   return step.handled && step.effects.some((e) => e.type === 'sendBotReply');
 }
 
+/** How a turn runs when it is not a live one. */
+export interface BotTurnOptions {
+  /** The turn as this engine claimed it; by default, the one the conversation owes for the message. */
+  turn?: PendingBotTurn;
+  /** Given up on: the bot is not asked, and the turn ends as a bot failure with this error. */
+  failure?: string;
+}
+
 /** The contact and conversation after the bot's turn, as committed (`null` if gone). */
 export interface BotTurnResult {
   contact: Contact | null;
@@ -108,8 +116,7 @@ export interface BotTurnResult {
  * replies are dropped and the journey says so; a failed bot requests a human (by policy).
  * The commit removes the message's turn from those the conversation owes.
  *
- * A turn applies only while the conversation still owes it under the due time its engine set
- * (`turn`: by default, the one `committed.conversation` owes for the message).
+ * A turn applies only while the conversation still owes it under the due time its engine set.
  * Of two engines on one turn (a stalled engine and the one that resumed it), the one whose
  * claim is current answers, and the other drops its answer: the turn was taken over (another
  * due time) or answered (gone).
@@ -117,12 +124,12 @@ export interface BotTurnResult {
 export async function runBotTurn(
   ctx: EngineContext,
   committed: { message: Message; contact: Contact; conversation: Conversation },
-  turn: PendingBotTurn | undefined = committed.conversation.pendingBotTurns?.find((owed) => owed.messageId === committed.message.id),
+  options: BotTurnOptions = {},
 ): Promise<BotTurnResult> {
   const { message, contact, conversation } = committed;
   const messageId = message.id;
-  const ownDueAt = turn?.dueAt;
-  let outcome = await askBot(ctx, { contact, conversation, message });
+  const ownDueAt = (options.turn ?? conversation.pendingBotTurns?.find((owed) => owed.messageId === messageId))?.dueAt;
+  let outcome: Outcome = options.failure === undefined ? await askBot(ctx, { contact, conversation, message }) : { ok: false, error: options.failure };
   // Attributes a bot learnt are checked like an agent's; a bad one makes the decision invalid.
   if (outcome.ok && outcome.decision.attributes) {
     try {

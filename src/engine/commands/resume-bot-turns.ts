@@ -3,41 +3,50 @@ import { nowIso, type EngineContext } from '../context.js';
 import { runUnit } from '../unit-of-work.js';
 import { botMayAnswer, owedTurn, runBotTurn, settled } from './bot-turn.js';
 
-const BATCH = 100;
+// Conversations resumed side by side: a bot may take seconds per turn, and after a crash many
+// turns may be owed at once, which should not all land on the bot together.
+const BATCH = 25;
+/** A turn resumed this many times without its commit landing is given up as a bot failure. */
+const MAX_RESUMES = 3;
 
 /**
- * Takes a conversation's owed turns that are due for this engine: their due times move a lease
- * ahead in a versioned commit, so of engines resuming at once exactly one takes them. Turns the
- * state no longer lets the bot answer (an agent took the chat, it went to History) are settled
- * there without asking the bot. Returns the conversation as claimed and the turns it took.
+ * Takes a conversation's first owed turn that is due, for this engine: its due time moves a
+ * lease ahead in a versioned commit, so of engines resuming at once exactly one takes it, and
+ * each turn gets a lease of its own when it starts. When the state no longer lets the bot answer
+ * (an agent took the chat, it went to History), every due turn is settled there instead,
+ * without asking the bot. Returns the conversation as claimed and the turn it took.
  */
-function claim(ctx: EngineContext, id: string, now: string): Promise<{ conversation: Conversation; turns: PendingBotTurn[] } | null> {
+function claimNext(ctx: EngineContext, id: string, now: string): Promise<{ conversation: Conversation; turn: PendingBotTurn } | null> {
   return runUnit(ctx, async () => {
     const conversation = await ctx.store.getConversation(id);
     const due = (turn: PendingBotTurn) => turn.dueAt <= now;
+    const next = conversation?.pendingBotTurns?.find(due);
     // Gone, answered, or taken by another engine since it was listed.
-    if (!conversation?.pendingBotTurns?.some(due)) return { changes: {}, result: null };
-    const version = conversation.version + 1;
+    if (!conversation || !next) return { changes: {}, result: null };
+    const expectedVersion = conversation.version;
     if (!botMayAnswer(ctx, conversation)) {
-      const record = { ...settled(conversation, due), version };
-      return { changes: { conversations: [{ record, expectedVersion: conversation.version }] }, result: null };
+      const record = { ...settled(conversation, due), version: expectedVersion + 1 };
+      return { changes: { conversations: [{ record, expectedVersion }] }, result: null };
     }
-    const taken = new Map(conversation.pendingBotTurns.filter(due).map((turn) => [turn.messageId, owedTurn(ctx, turn.messageId)]));
-    const record = { ...conversation, pendingBotTurns: conversation.pendingBotTurns.map((turn) => taken.get(turn.messageId) ?? turn), version };
-    return { changes: { conversations: [{ record, expectedVersion: conversation.version }] }, result: { conversation: record, turns: [...taken.values()] } };
+    const turn: PendingBotTurn = { ...owedTurn(ctx, next.messageId), resumes: (next.resumes ?? 0) + 1 };
+    const pendingBotTurns = conversation.pendingBotTurns!.map((owed) => (owed === next ? turn : owed));
+    const record = { ...conversation, pendingBotTurns, version: expectedVersion + 1 };
+    return { changes: { conversations: [{ record, expectedVersion }] }, result: { conversation: record, turn } };
   });
 }
 
-/** Runs a conversation's claimed turns in the order their messages came, as any turn runs. */
-async function resume(ctx: EngineContext, claimed: { conversation: Conversation; turns: PendingBotTurn[] }): Promise<number> {
+/** Runs a conversation's due turns one by one, in the order their messages came. */
+async function resumeConversation(ctx: EngineContext, id: string, now: string): Promise<number> {
   let resumed = 0;
-  for (const [i, turn] of claimed.turns.entries()) {
-    // After the first turn, the next starts from what that one committed.
-    const conversation = i === 0 ? claimed.conversation : await ctx.store.getConversation(claimed.conversation.id);
+  for (let claimed = await claimNext(ctx, id, now); claimed; claimed = await claimNext(ctx, id, now)) {
+    const { conversation, turn } = claimed;
     // The message was committed with its turn, and records are never deleted: both exist.
-    const [message, contact] = await Promise.all([ctx.store.getMessage(turn.messageId), ctx.store.getContact(claimed.conversation.contactId)]);
-    ctx.logger.warn('resuming a bot turn that was never answered', { conversationId: claimed.conversation.id, messageId: turn.messageId });
-    await runBotTurn(ctx, { message: message!, contact: contact!, conversation: conversation! }, turn);
+    const [message, contact] = await Promise.all([ctx.store.getMessage(turn.messageId), ctx.store.getContact(conversation.contactId)]);
+    // A turn whose commit keeps failing (the store refuses what the bot answers) is not asked
+    // again without end: it ends as a failed bot does, by policy with a human requested.
+    const failure = turn.resumes! > MAX_RESUMES ? `the bot turn could not be completed after ${MAX_RESUMES} resumes` : undefined;
+    ctx.logger.warn('resuming a bot turn that was never answered', { conversationId: id, messageId: turn.messageId, resumes: turn.resumes, failure });
+    await runBotTurn(ctx, { message: message!, contact: contact!, conversation }, { turn, ...(failure ? { failure } : {}) });
     resumed += 1;
   }
   return resumed;
@@ -46,9 +55,9 @@ async function resume(ctx: EngineContext, claimed: { conversation: Conversation;
 /**
  * Runs the bot turns that are owed and due: those whose engine died between the commit of the
  * customer's message and the commit of the bot's answer, or stalled past the bot's timeout and
- * an outbox lease. The customer's message was acknowledged (the webhook answered 200), so
- * nobody will send it again: this is the only way its answer comes. Conversations go side by
- * side (a bot may take seconds), each one's turns in order.
+ * an outbox lease. The customer's message was committed (and a webhook acknowledged), so
+ * nobody will send it again: this is the only way its answer comes. A conversation that fails
+ * is logged and left to a later run (its turn comes due again), never holding back the others.
  */
 export async function resumeBotTurns(ctx: EngineContext): Promise<{ resumed: number }> {
   if (!ctx.bot) return { resumed: 0 };
@@ -56,14 +65,13 @@ export async function resumeBotTurns(ctx: EngineContext): Promise<{ resumed: num
   for (;;) {
     const now = nowIso(ctx);
     const due = await ctx.store.listBotTurnsDue({ now, limit: BATCH });
-    const counts = await Promise.all(
-      due.map(async ({ id }) => {
-        const claimed = await claim(ctx, id, now);
-        return claimed ? resume(ctx, claimed) : 0;
-      }),
-    );
-    resumed += counts.reduce((a, b) => a + b, 0);
-    // Claimed and settled turns are no longer due: a full batch means more may be.
-    if (due.length < BATCH) return { resumed };
+    const outcomes = await Promise.allSettled(due.map(({ id }) => resumeConversation(ctx, id, now)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') resumed += outcome.value;
+      else ctx.logger.error('resuming a bot turn failed', { conversationId: due[i]!.id, error: outcome.reason });
+    });
+    // Claimed and settled turns are no longer due, so a full batch means more may be; a batch
+    // where every conversation failed would only fail again now.
+    if (due.length < BATCH || outcomes.every((o) => o.status === 'rejected')) return { resumed };
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresEvents, postgresStore, type PostgresStore } from '../../../src/adapters/postgres/index.js';
+import { toPayload } from '../../../src/adapters/postgres/postgres-store.js';
 import {
   createLiveChat,
   keywordBot,
@@ -110,6 +111,37 @@ describe('the engine on the postgres store (PGlite)', () => {
     const next = await chat.receive({ channel: 'whatsapp', from: '+15550103', externalId: 'wamid.q', content: text('hi again') });
     expect(next.conversation.id).not.toBe(first.conversation.id);
     expect((await chat.inbox({ view: 'history' })).items.map((c) => c.id)).toEqual([first.conversation.id]);
+  });
+
+  it('resumes a bot turn an engine left owed when it died, and answers it once', async () => {
+    const start = '2026-03-01T10:00:00.000Z';
+    const dead = createLiveChat({ store, clock: manualClock(start), logger: silentLogger, bot: { respond: () => new Promise(() => {}) } });
+    const lost = await dead.receive({ channel: 'whatsapp', from: '+15550104', externalId: 'wamid.lost', content: text('price?') }, { waitForBot: false });
+    const clock = manualClock(start);
+    const transport = memoryTransport();
+    const heir = createLiveChat({ store, clock, transport, logger: silentLogger, bot: keywordBot({ rules: [{ keywords: ['price'], reply: 'From $9' }] }) });
+    expect(await heir.resumeBotTurns()).toEqual({ resumed: 0 });
+    clock.advance(heir.policy.botTimeoutMs + heir.policy.outboxLeaseMs);
+    expect(await heir.resumeBotTurns()).toEqual({ resumed: 1 });
+    await heir.idle();
+    expect(transport.sent.map((m) => m.content)).toEqual([text('From $9')]);
+    expect(await store.getConversation(lost.conversation.id)).not.toHaveProperty('pendingBotTurns');
+    expect(await heir.resumeBotTurns()).toEqual({ resumed: 0 });
+  });
+
+  it('keeps the bot turns a conversation owes when an engine of an earlier release writes it', async () => {
+    const dead = createLiveChat({ store, clock: manualClock('2026-03-01T10:00:00.000Z'), logger: silentLogger, bot: { respond: () => new Promise(() => {}) } });
+    const { conversation } = await dead.receive({ channel: 'whatsapp', from: '+15550105', externalId: 'wamid.owed', content: text('hi') }, { waitForBot: false });
+    const { pendingBotTurns: owed, ...before } = conversation;
+    expect(owed).toHaveLength(1);
+    // The release before schema step 7 sends conversations without the field.
+    const payload = JSON.parse(toPayload({ conversations: [{ record: { ...before, state: 'requested', version: 2 }, expectedVersion: 1 }] }));
+    delete payload.conversationUpdates[0].pendingBotTurns;
+    await store.client.query(`select ${store.schema}.commit_changes($1::jsonb)`, [JSON.stringify(payload)]);
+    expect(await store.getConversation(conversation.id)).toEqual({ ...before, state: 'requested', pendingBotTurns: owed, version: 2 });
+    // This release says when none is left.
+    expect(await store.commit({ conversations: [{ record: { ...before, version: 3 }, expectedVersion: 2 }] })).toEqual({ ok: true });
+    expect(await store.getConversation(conversation.id)).not.toHaveProperty('pendingBotTurns');
   });
 
   it('claims due conversations for one sweeper at a time, and a commit releases the claim', async () => {

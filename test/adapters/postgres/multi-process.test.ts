@@ -197,6 +197,36 @@ describe.skipIf(!DATABASE_URL)('many engine processes, one PostgreSQL', () => {
     expect(heard.find((e) => e.type === 'message.received')?.messageId).toBe(inbound!.id);
   }, 60_000);
 
+  it('after kill -9 while its bot thinks, a new process answers every message the dead one took in, once', async () => {
+    const store = await freshStore('lostturns');
+    const messages = webhookMessages(60, 20, '35');
+    const [doomed] = await start(1, { schema: store.schema, silentBot: true });
+    // Committed and acknowledged, as a webhook answers 200, while the bot never answers.
+    await doomed!.call({ cmd: 'receive', messages, concurrency: 6, waitForBot: false });
+    doomed!.process.kill('SIGKILL');
+    await doomed!.exited;
+    const owed = await pool.query(`select jsonb_array_length(pending_bot_turns)::int as n from ${store.schema}.conversations`);
+    expect(owed.rows.reduce((sum, r) => sum + (r.n as number), 0)).toBe(60);
+
+    // Two new processes, started after the turns fell due, resume at once.
+    const heirs = await start(2, { schema: store.schema, clockOffsetMs: 41_000 });
+    const results = await Promise.all(heirs.map((heir) => heir.call<{ resumed: number }>({ cmd: 'resume' })));
+    await Promise.all(heirs.map((heir) => heir.call({ cmd: 'flush' })));
+    await closeAll(heirs);
+    expect(results.reduce((sum, r) => sum + r.resumed, 0)).toBe(60);
+    const replies = await pool.query(
+      `select m.id, count(j.id)::int as n from ${store.schema}.messages m
+       left join ${store.schema}.journey j on j.type = 'bot.replied' and j.data->>'inReplyTo' = m.id
+       where m.direction = 'inbound' group by m.id`,
+    );
+    expect(replies.rows).toHaveLength(60);
+    expect(replies.rows.every((r) => r.n === 1)).toBe(true);
+    const outbound = await pool.query(`select status from ${store.schema}.messages where direction = 'outbound'`);
+    expect(outbound.rows.map((r) => r.status)).toEqual(Array(60).fill('sent'));
+    expect((await pool.query(`select count(*)::int as n from ${store.schema}.conversations where pending_bot_turns is not null`)).rows[0].n).toBe(0);
+    console.info(`[lost turns] resumed ${results.map((r) => r.resumed).join(' + ')} of 60 turns across two processes`);
+  }, 60_000);
+
   it('after kill -9 in the middle of a load, a new process resumes bot turns and dispatches the outbox: nothing lost, nothing duplicated', async () => {
     const store = await freshStore('crash');
     const dir = mkdtempSync(join(tmpdir(), 'livechat-crash-'));

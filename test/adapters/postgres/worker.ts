@@ -23,11 +23,13 @@ export interface WorkerInit {
   clockOffsetMs?: number;
   /** Appends `sent <messageId> <pid>` before a send is acknowledged and `done <messageId> <pid>` once committed. */
   sendLog?: string;
+  /** A bot that never answers: every turn stays owed, as in a process killed while its bot thinks. */
+  silentBot?: boolean;
 }
 
 export type WorkerRequest =
   | ({ cmd: 'open' } & WorkerInit)
-  | { cmd: 'receive'; messages: ReceiveInput[]; concurrency: number; ack?: boolean }
+  | { cmd: 'receive'; messages: ReceiveInput[]; concurrency: number; ack?: boolean; waitForBot?: boolean }
   | { cmd: 'intervene'; conversationId: string; agentId: string }
   | { cmd: 'sweep' }
   | { cmd: 'listen' }
@@ -71,7 +73,8 @@ async function open(init: WorkerInit): Promise<void> {
       return { ok: true, externalId: `out.${message.messageId}` };
     },
   };
-  chat = createLiveChat({ store, clock, transport, bot: workerBot(), logger: silentLogger });
+  const bot = init.silentBot ? { respond: () => new Promise<never>(() => {}) } : workerBot();
+  chat = createLiveChat({ store, clock, transport, bot, logger: silentLogger });
   if (log) chat.on('message.status', (event) => appendFileSync(log, `done ${event.message!.id} ${process.pid}\n`));
 }
 
@@ -86,13 +89,14 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       const results: Array<{ externalId: string; duplicate: boolean }> = [];
       const lane = async () => {
         for (let input = queue.shift(); input; input = queue.shift()) {
-          const result = await chat.receive(input);
+          const result = await chat.receive(input, { waitForBot: request.waitForBot ?? true });
           results.push({ externalId: input.externalId, duplicate: result.duplicate });
           if (request.ack) send({ ack: input.externalId });
         }
       };
       await Promise.all(Array.from({ length: request.concurrency }, lane));
-      await chat.idle();
+      // As a webhook answers: once the messages are committed, the bot's turns still to come.
+      if (request.waitForBot !== false) await chat.idle();
       return results;
     }
     case 'intervene':
