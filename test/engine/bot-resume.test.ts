@@ -41,7 +41,7 @@ const botReplies = async (store: Store, contactId: string) =>
 
 describe('bot turns lost with their engine', () => {
   it('are recorded with the customer message and settled by the bot turn that answers', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const { chat } = engine(store, echoBot);
     const received = await chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hi' } }, { waitForBot: false });
     expect(received.conversation.pendingBotTurns).toEqual([{ messageId: received.message.id, dueAt: new Date(Date.parse(START) + OWED_MS).toISOString() }]);
@@ -52,7 +52,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('owe nothing where the bot is not asked: no bot, or an agent owns the chat', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const noBot = createLiveChat({ store, clock: manualClock(START), logger: silentLogger });
     const first = await noBot.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hi' } });
     expect(first.conversation).not.toHaveProperty('pendingBotTurns');
@@ -64,7 +64,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('are resumed by another engine once due, and answered exactly once', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const lost = await lostTurn(store);
     expect(lost.conversation.pendingBotTurns?.map((turn) => turn.messageId)).toEqual([lost.message.id]);
 
@@ -83,7 +83,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('are resumed by the scheduler on its tick', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const lost = await lostTurn(store);
     const heir = engine(store, echoBot);
     heir.chat.start();
@@ -94,8 +94,21 @@ describe('bot turns lost with their engine', () => {
     expect(heir.transport.sent).toHaveLength(1);
   });
 
+  it('are resumed by the scheduler even when another of its jobs fails', async () => {
+    const inner = memoryStore({ freeze: true });
+    const lost = await lostTurn(inner);
+    // The sweep's query fails on every tick; the owed turn is still resumed.
+    const store: Store = Object.assign(Object.create(inner) as Store, { listDue: () => Promise.reject(new Error('sweep query failed')) });
+    const heir = engine(store, echoBot);
+    heir.chat.start();
+    heir.clock.advance(OWED_MS + heir.chat.policy.tickMs);
+    await heir.chat.idle();
+    heir.chat.stop();
+    expect(await botReplies(inner, lost.contact.id)).toHaveLength(1);
+  });
+
   it('are settled without asking the bot once the chat is no longer the bot\u2019s', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const lost = await lostTurn(store);
     const heir = engine(store, echoBot);
     let asked = 0;
@@ -112,7 +125,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('are taken once when several engines resume at once', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const lost = await Promise.all(['+1', '+2', '+3'].map((from) => lostTurn(store, from)));
     const heirs = [engine(store, echoBot), engine(store, echoBot), engine(store, echoBot)];
     for (const heir of heirs) heir.clock.advance(OWED_MS);
@@ -124,7 +137,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('go to the engine that resumed them when the stalled one commits later', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const stalled = gatedBot('late answer');
     const slow = engine(store, stalled.bot);
     const received = await slow.chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hi' } }, { waitForBot: false });
@@ -148,7 +161,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('are answered once when a resumed turn stalls past its own lease and is resumed again', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const lost = await lostTurn(store);
     const stalled = gatedBot('first heir');
     const first = engine(store, stalled.bot);
@@ -168,7 +181,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('end as a bot failure when their commit keeps failing, instead of asking the bot without end', async () => {
-    const inner = memoryStore();
+    const inner = memoryStore({ freeze: true });
     // The store refuses what this bot answers (as PostgreSQL refuses a \u0000 in text): every commit of a reply throws.
     const store: Store = Object.assign(Object.create(inner) as Store, {
       commit: (changes: Parameters<Store['commit']>[0]) =>
@@ -205,7 +218,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('are owed one per message: a later message’s turn leaves an earlier one owed', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const gated = gatedBot('answer');
     const { chat } = engine(store, gated.bot);
     const say = (n: number) => chat.receive({ channel: 'whatsapp', from: '+1', externalId: `w${n}`, content: { type: 'text', text: `m${n}` } }, { waitForBot: false });
@@ -220,7 +233,7 @@ describe('bot turns lost with their engine', () => {
   });
 
   it('are all resumed, in order, when a crash leaves several of one conversation while a new message is answered', async () => {
-    const store = memoryStore();
+    const store = memoryStore({ freeze: true });
     const dead = engine(store, { respond: () => new Promise(() => {}) });
     const say = (chat: typeof dead.chat, n: number) =>
       chat.receive({ channel: 'whatsapp', from: '+1', externalId: `w${n}`, content: { type: 'text', text: `m${n}` } }, { waitForBot: false });
