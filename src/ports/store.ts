@@ -339,9 +339,10 @@ export interface Store {
   claimDue?(query: { now: string; leaseUntil: string; limit: number }): Promise<Conversation[]>;
   /**
    * Conversations owing a bot turn that is due (a `pendingBotTurns` entry with `dueAt <= now`),
-   * by their soonest due turn (then `id`), at most `limit`, whatever their state. Few conversations owe a turn at
-   * once (those whose bot is answering, and those a crash left), and a store keeps them apart
-   * (a SQL store: a partial index), so the answer never reads the others.
+   * by their soonest due turn (then `id`), at most `limit`, whatever their state. Few
+   * conversations owe a turn at once (those whose bot is answering, and those a crash left),
+   * and a store keeps them apart (a SQL store: a partial index), so the answer never reads the
+   * others.
    */
   listBotTurnsDue(query: { now: string; limit: number }): Promise<Conversation[]>;
 
