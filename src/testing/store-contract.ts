@@ -346,6 +346,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         const e = journeyEvent(c.id);
         const m = message(conv, { externalId: null });
         const newcomer = contact();
+        const o = outboxItem(m);
         const twice: Array<[ChangeSet, CommitConflict]> = [
           [{ contacts: [{ record: newcomer, expectedVersion: null }, { record: { ...newcomer, address: '+15559999999' }, expectedVersion: null }] }, { kind: 'unique', entity: 'contact', id: newcomer.id }],
           [{ contacts: [{ record: { ...c, version: 2 }, expectedVersion: 1 }, { record: { ...c, name: 'Twice', version: 2 }, expectedVersion: 1 }] }, { kind: 'version', entity: 'contact', id: c.id }],
@@ -354,9 +355,8 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
           // An update, then an insert of the record; an insert, then an update of it.
           [{ conversations: [{ record: { ...conv, version: 2 }, expectedVersion: 1 }, { record: conv, expectedVersion: null }] }, { kind: 'unique', entity: 'conversation', id: conv.id }],
           [{ contacts: [{ record: newcomer, expectedVersion: null }, { record: { ...newcomer, version: 2 }, expectedVersion: 1 }] }, { kind: 'version', entity: 'contact', id: newcomer.id }],
+          [{ messages: [m], outboxInserts: [o, { ...o }] }, { kind: 'unique', entity: 'outbox', id: o.id }],
         ];
-        const o = outboxItem(m);
-        twice.push([{ messages: [m], outboxInserts: [o, { ...o }] }, { kind: 'unique', entity: 'outbox', id: o.id }]);
         for (const [changes, conflict] of twice) {
           const witness = journeyEvent(c.id);
           expect(await store.commit({ ...changes, journey: [...(changes.journey ?? []), witness] })).toEqual({ ok: false, conflict });

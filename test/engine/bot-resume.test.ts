@@ -1,6 +1,8 @@
+import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createLiveChat, memoryStore, memoryTransport, silentLogger, type Bot, type Store } from '../../src/index.js';
 import { manualClock } from '../../src/testing/index.js';
+import { RESUME_BATCH } from '../../src/engine/commands/resume-bot-turns.js';
 import { START, echoBot } from './setup.js';
 
 // The default policy: a turn is owed for the bot's timeout (10 s) plus an outbox lease (30 s).
@@ -28,7 +30,6 @@ function gatedBot(text: string) {
   return { bot, asked: () => asked, release: () => gates.splice(0).forEach((open) => open()) };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /** One customer message to an engine whose bot never answers: the engine "dies" with the turn owed. */
 async function lostTurn(store: Store, from = '+15550001') {
@@ -82,19 +83,7 @@ describe('bot turns lost with their engine', () => {
     expect(await heir.chat.resumeBotTurns()).toEqual({ resumed: 0 });
   });
 
-  it('are resumed by the scheduler on its tick', async () => {
-    const store = memoryStore({ freeze: true });
-    const lost = await lostTurn(store);
-    const heir = engine(store, echoBot);
-    heir.chat.start();
-    heir.clock.advance(OWED_MS + heir.chat.policy.tickMs);
-    await heir.chat.idle();
-    heir.chat.stop();
-    expect(await botReplies(store, lost.contact.id)).toHaveLength(1);
-    expect(heir.transport.sent).toHaveLength(1);
-  });
-
-  it('are resumed by the scheduler even when another of its jobs fails', async () => {
+  it('are resumed by the scheduler on its tick, even when another of its jobs fails', async () => {
     const inner = memoryStore({ freeze: true });
     const lost = await lostTurn(inner);
     // The sweep's query fails on every tick; the owed turn is still resumed.
@@ -105,6 +94,23 @@ describe('bot turns lost with their engine', () => {
     await heir.chat.idle();
     heir.chat.stop();
     expect(await botReplies(inner, lost.contact.id)).toHaveLength(1);
+    expect(heir.transport.sent).toHaveLength(1);
+  });
+
+  it('stop for now when a whole batch fails to be claimed, instead of listing it again at once', async () => {
+    const inner = memoryStore({ freeze: true });
+    for (let i = 0; i < RESUME_BATCH; i += 1) await lostTurn(inner, `+1555000${100 + i}`);
+    let lists = 0;
+    // The store takes no commit: no turn can be claimed, so every one stays due.
+    const store: Store = Object.assign(Object.create(inner) as Store, {
+      commit: () => Promise.reject(new Error('database unavailable')),
+      listBotTurnsDue: (query: { now: string; limit: number }) => ((lists += 1), inner.listBotTurnsDue(query)),
+    });
+    const heir = engine(store, echoBot);
+    heir.clock.advance(OWED_MS);
+    expect(await heir.chat.resumeBotTurns()).toEqual({ resumed: 0 });
+    expect(lists).toBe(1);
+    expect(await inner.listBotTurnsDue({ now: heir.clock.now().toISOString(), limit: 100 })).toHaveLength(RESUME_BATCH);
   });
 
   it('are settled without asking the bot once the chat is no longer the bot\u2019s', async () => {
@@ -141,14 +147,14 @@ describe('bot turns lost with their engine', () => {
     const stalled = gatedBot('late answer');
     const slow = engine(store, stalled.bot);
     const received = await slow.chat.receive({ channel: 'whatsapp', from: '+1', externalId: 'w1', content: { type: 'text', text: 'hi' } }, { waitForBot: false });
-    await settle();
+    await setImmediate();
     expect(stalled.asked()).toBe(1);
 
     const resuming = gatedBot('resumed answer');
     const heir = engine(store, resuming.bot);
     heir.clock.advance(OWED_MS);
     const resumed = heir.chat.resumeBotTurns();
-    while (resuming.asked() === 0) await settle();
+    while (resuming.asked() === 0) await setImmediate();
     // The stalled engine's bot answers now: the turn is the heir's, so its answer is dropped.
     stalled.release();
     await slow.chat.idle();
@@ -167,7 +173,7 @@ describe('bot turns lost with their engine', () => {
     const first = engine(store, stalled.bot);
     first.clock.advance(OWED_MS);
     const resumedByFirst = first.chat.resumeBotTurns();
-    while (stalled.asked() === 0) await settle();
+    while (stalled.asked() === 0) await setImmediate();
     const second = engine(store, echoBot);
     second.clock.advance(2 * OWED_MS);
     expect(await second.chat.resumeBotTurns()).toEqual({ resumed: 1 });
@@ -224,7 +230,7 @@ describe('bot turns lost with their engine', () => {
     const say = (n: number) => chat.receive({ channel: 'whatsapp', from: '+1', externalId: `w${n}`, content: { type: 'text', text: `m${n}` } }, { waitForBot: false });
     const first = await say(1);
     const second = await say(2);
-    while (gated.asked() < 2) await settle();
+    while (gated.asked() < 2) await setImmediate();
     expect((await store.getConversation(first.conversation.id))!.pendingBotTurns?.map((turn) => turn.messageId)).toEqual([first.message.id, second.message.id]);
     gated.release();
     await chat.idle();

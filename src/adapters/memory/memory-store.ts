@@ -16,6 +16,7 @@ import type {
   Page,
   PageQuery,
   Store,
+  VersionedWrite,
 } from '../../ports/store.js';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
@@ -35,6 +36,18 @@ function repeated<T>(items: readonly T[] | undefined, key: (item: T) => string):
     seen.add(k);
   }
   return undefined;
+}
+
+/** The conflict for a record `writes` writes a second time: `unique` for an insert, `version` for an update. */
+function writtenTwice<T>(entity: CommitConflict['entity'], writes: readonly VersionedWrite<T>[] | undefined, key: (record: T) => string): CommitResult | null {
+  const twice = repeated(writes, (w) => key(w.record));
+  return twice ? conflict({ kind: twice.expectedVersion === null ? 'unique' : 'version', entity, id: key(twice.record) }) : null;
+}
+
+/** The conflict for a record `inserts` inserts a second time. */
+function insertedTwice(entity: CommitConflict['entity'], inserts: readonly { id: string }[] | undefined): CommitResult | null {
+  const twice = repeated(inserts, (r) => r.id);
+  return twice ? conflict({ kind: 'unique', entity, id: twice.id }) : null;
 }
 
 // Records are shared with callers; freezing them turns an accidental mutation into a TypeError
@@ -173,9 +186,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
 
   /** The rarer parts of a change set: definitions and campaigns. */
   function checkCatalogAndCampaigns(changes: ChangeSet): CommitResult | null {
-    const definitionTwice = repeated(changes.attributeDefinitions, (w) => w.record.key);
-    if (definitionTwice)
-      return conflict({ kind: definitionTwice.expectedVersion === null ? 'unique' : 'version', entity: 'attributeDefinition', id: definitionTwice.record.key });
+    const definitionTwice = writtenTwice('attributeDefinition', changes.attributeDefinitions, (d) => d.key);
+    if (definitionTwice) return definitionTwice;
     for (const { record, expectedVersion } of changes.attributeDefinitions ?? []) {
       const current = attributeDefinitions.get(record.key);
       if (expectedVersion === null ? current : current?.version !== expectedVersion)
@@ -210,17 +222,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   function check(changes: ChangeSet): CommitResult {
     // A record is written at most once per change set: checked against the stored state alone,
     // a second write would pass and be applied over the first.
-    const contactTwice = repeated(changes.contacts, (w) => w.record.id);
-    if (contactTwice) return conflict({ kind: contactTwice.expectedVersion === null ? 'unique' : 'version', entity: 'contact', id: contactTwice.record.id });
-    const conversationTwice = repeated(changes.conversations, (w) => w.record.id);
-    if (conversationTwice)
-      return conflict({ kind: conversationTwice.expectedVersion === null ? 'unique' : 'version', entity: 'conversation', id: conversationTwice.record.id });
-    const messageTwice = repeated(changes.messages, (m) => m.id);
-    if (messageTwice) return conflict({ kind: 'unique', entity: 'message', id: messageTwice.id });
-    const journeyTwice = repeated(changes.journey, (e) => e.id);
-    if (journeyTwice) return conflict({ kind: 'unique', entity: 'journey', id: journeyTwice.id });
-    const outboxTwice = repeated(changes.outboxInserts, (o) => o.id);
-    if (outboxTwice) return conflict({ kind: 'unique', entity: 'outbox', id: outboxTwice.id });
+    const twice =
+      writtenTwice('contact', changes.contacts, (c) => c.id) ??
+      writtenTwice('conversation', changes.conversations, (c) => c.id) ??
+      insertedTwice('message', changes.messages) ??
+      insertedTwice('journey', changes.journey) ??
+      insertedTwice('outbox', changes.outboxInserts);
+    if (twice) return twice;
     // Sets and maps for what this change set itself claims are made only when it has such parts:
     // most commits touch three or four kinds of record, and this runs on every one.
     const addresses = changes.contacts?.length ? new Set<string>() : null;

@@ -5,7 +5,7 @@ import { botMayAnswer, owedTurn, runBotTurn, settled } from './bot-turn.js';
 
 // Conversations resumed side by side: a bot may take seconds per turn, and after a crash many
 // turns may be owed at once, which should not all land on the bot together.
-const BATCH = 25;
+export const RESUME_BATCH = 25;
 /** A turn resumed this many times without its commit landing is given up as a bot failure. */
 const MAX_RESUMES = 3;
 
@@ -16,9 +16,13 @@ const MAX_RESUMES = 3;
  * (an agent took the chat, it went to History), every due turn is settled there instead,
  * without asking the bot. Returns the conversation as claimed and the turn it took.
  */
-function claimNext(ctx: EngineContext, id: string, now: string): Promise<{ conversation: Conversation; turn: PendingBotTurn } | null> {
+function claimNext(ctx: EngineContext, id: string, now: string, listed?: Conversation): Promise<{ conversation: Conversation; turn: PendingBotTurn } | null> {
+  // The first attempt starts from the record just listed: a stale one fails the commit on its
+  // version, and every retry reads afresh.
+  let read = async () => listed ?? ctx.store.getConversation(id);
   return runUnit(ctx, async () => {
-    const conversation = await ctx.store.getConversation(id);
+    const conversation = await read();
+    read = () => ctx.store.getConversation(id);
     const due = (turn: PendingBotTurn) => turn.dueAt <= now;
     const next = conversation?.pendingBotTurns?.find(due);
     // Gone, answered, or taken by another engine since it was listed.
@@ -36,9 +40,10 @@ function claimNext(ctx: EngineContext, id: string, now: string): Promise<{ conve
 }
 
 /** Runs a conversation's due turns one by one, in the order their messages came. */
-async function resumeConversation(ctx: EngineContext, id: string, now: string): Promise<number> {
+async function resumeConversation(ctx: EngineContext, listed: Conversation, now: string): Promise<number> {
+  const { id } = listed;
   let resumed = 0;
-  for (let claimed = await claimNext(ctx, id, now); claimed; claimed = await claimNext(ctx, id, now)) {
+  for (let claimed = await claimNext(ctx, id, now, listed); claimed; claimed = await claimNext(ctx, id, now)) {
     const { conversation, turn } = claimed;
     // The message was committed with its turn, and records are never deleted: both exist.
     const [message, contact] = await Promise.all([ctx.store.getMessage(turn.messageId), ctx.store.getContact(conversation.contactId)]);
@@ -64,14 +69,14 @@ export async function resumeBotTurns(ctx: EngineContext): Promise<{ resumed: num
   let resumed = 0;
   for (;;) {
     const now = nowIso(ctx);
-    const due = await ctx.store.listBotTurnsDue({ now, limit: BATCH });
-    const outcomes = await Promise.allSettled(due.map(({ id }) => resumeConversation(ctx, id, now)));
+    const due = await ctx.store.listBotTurnsDue({ now, limit: RESUME_BATCH });
+    const outcomes = await Promise.allSettled(due.map((listed) => resumeConversation(ctx, listed, now)));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') resumed += outcome.value;
       else ctx.logger.error('resuming a bot turn failed', { conversationId: due[i]!.id, error: outcome.reason });
     });
     // Claimed and settled turns are no longer due, so a full batch means more may be; a batch
     // where every conversation failed would only fail again now.
-    if (due.length < BATCH || outcomes.every((o) => o.status === 'rejected')) return { resumed };
+    if (due.length < RESUME_BATCH || outcomes.every((o) => o.status === 'rejected')) return { resumed };
   }
 }
