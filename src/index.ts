@@ -151,6 +151,7 @@ export type {
   ChangeSet,
   CommitConflict,
   CommitResult,
+  ContactCheck,
   ConversationQuery,
   CursorQuery,
   EventQuery,

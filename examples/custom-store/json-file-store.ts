@@ -107,8 +107,10 @@ export function jsonFileStore(path: string): Store {
   const openOf = (contactId: string, except?: string) =>
     Object.values(state.conversations).find((c) => c.contactId === contactId && c.state !== 'history' && c.id !== except);
 
-  /** The first reason the change set cannot be applied: a record written twice, then the checks in the order it is applied. */
+  /** The first reason the change set cannot be applied: a contact it relies on changed, a record written twice, then the checks in the order it is applied. */
   function check(changes: ChangeSet): CommitResult {
+    for (const { id, version } of changes.contactChecks ?? [])
+      if (state.contacts[id]?.version !== version) return refuse({ kind: 'version', entity: 'contact', id });
     const twice = writtenTwice(changes);
     if (twice) return refuse(twice);
     const addresses = new Set<string>();

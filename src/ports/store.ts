@@ -88,6 +88,14 @@ export interface MessageUpdate {
  * @public
  */
 export interface ChangeSet {
+  /**
+   * Contacts the change set was decided on but does not write: each must still be stored at
+   * `version`, else the commit is refused with a `version` conflict on the contact. Checked
+   * before any write of the change set. A store that runs commits side by side holds the
+   * checked rows against concurrent writes until the commit ends (PostgreSQL: `FOR SHARE`), so
+   * that a check means what an update at the same version would.
+   */
+  contactChecks?: ContactCheck[];
   /** Contacts to insert or update. */
   contacts?: VersionedWrite<Contact>[];
   /** Conversations to insert or update. */
@@ -136,6 +144,17 @@ export interface ChangeSet {
    * Applied after `campaigns`; a missing campaign is a `version` conflict.
    */
   campaignIncrements?: CampaignIncrement[];
+}
+
+/**
+ * A contact a change set relies on without writing it (see {@link ChangeSet.contactChecks}).
+ * @public
+ */
+export interface ContactCheck {
+  /** The contact. */
+  id: string;
+  /** The version the writer read. */
+  version: number;
 }
 
 /**

@@ -301,6 +301,39 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.getContact(c.id)).toEqual(c);
       });
 
+      it('commits a change set whose checked contacts are at their versions, and leaves them as they are', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const m = message(conv);
+        const later = { ...conv, lastActivityAt: t(5), version: 2 };
+        expect(await store.commit({ contactChecks: [{ id: c.id, version: c.version }], conversations: [{ record: later, expectedVersion: 1 }], messages: [m] })).toEqual({ ok: true });
+        expect(await store.getContact(c.id)).toEqual(c);
+        expect(await store.getConversation(conv.id)).toEqual(later);
+        expect(await store.getMessage(m.id)).toEqual(m);
+      });
+
+      it('refuses a change set whose checked contact changed or does not exist, and writes nothing of it', async () => {
+        const { contact: c, conversation: conv } = await seed(store);
+        const moved = { ...c, name: 'Changed', version: 2 };
+        expect(await store.commit({ contacts: [{ record: moved, expectedVersion: 1 }] })).toEqual({ ok: true });
+        const missing = contact();
+        for (const check of [{ id: c.id, version: 1 }, { id: missing.id, version: 1 }]) {
+          const m = message(conv);
+          const e = journeyEvent(c.id);
+          const result = await store.commit({
+            contactChecks: [check],
+            conversations: [{ record: { ...conv, lastActivityAt: t(5), version: 2 }, expectedVersion: 1 }],
+            messages: [m],
+            journey: [e],
+          });
+          expect(result).toEqual({ ok: false, conflict: { kind: 'version', entity: 'contact', id: check.id } });
+          expect(await store.getMessage(m.id)).toBeNull();
+          expect((await store.listJourney(c.id, { limit: 10, order: 'asc' })).items).toEqual([]);
+          expect(await store.getConversation(conv.id)).toEqual(conv);
+        }
+        expect(await store.getContact(c.id)).toEqual(moved);
+        expect(await store.getContact(missing.id)).toBeNull();
+      });
+
       it('refuses an update of a record that does not exist', async () => {
         const c = contact();
         const result = await store.commit({ contacts: [{ record: c, expectedVersion: 1 }] });

@@ -220,6 +220,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   }
 
   function check(changes: ChangeSet): CommitResult {
+    for (const { id, version } of changes.contactChecks ?? [])
+      if (contacts.get(id)?.version !== version) return conflict({ kind: 'version', entity: 'contact', id });
     // A record is written at most once per change set: checked against the stored state alone,
     // a second write would pass and be applied over the first.
     const twice =

@@ -106,6 +106,7 @@ type DbError = { code?: string; detail?: string; hint?: string; constraint?: str
 export function toPayload(changes: ChangeSet): string {
   const p: Record<string, unknown[]> = {};
   const add = (key: string, value: unknown) => (p[key] ??= []).push(value);
+  for (const c of changes.contactChecks ?? []) add('contactChecks', c);
   for (const w of changes.contacts ?? [])
     w.expectedVersion === null ? add('contactInserts', w.record) : add('contactUpdates', { ...w.record, expectedVersion: w.expectedVersion });
   // An update names the turns it leaves owed, none included: without the field, the column is

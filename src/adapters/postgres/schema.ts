@@ -180,6 +180,23 @@ function updateRows(
 }
 
 /**
+ * The block of the commit function (step 8) that checks the contacts a change set relies on
+ * without writing them, before any write. `for share` holds each checked row until the
+ * transaction ends: a concurrent update of it waits, and one that committed first fails the
+ * check (the row is read again at its latest version), as a versioned update would.
+ */
+const contactChecks = (s: string) => `
+  if cs ? 'contactChecks' then
+    for w in select * from jsonb_to_recordset(cs->'contactChecks') as r(id text, version integer)
+    loop
+      perform 1 from ${s}.contacts where id = w.id and version = w.version for share;
+      statements := statements + 1;
+      if not found then ${conflict('version', 'contact', 'w.id')}; end if;
+    end loop;
+  end if;
+`;
+
+/**
  * A record field, its column and the column's SQL type. A `list` column (jsonb, `null` when
  * empty) is written as `[]` to empty it; a write without the field keeps it, as the writes of
  * engines from before the column do.
@@ -215,7 +232,7 @@ const JOURNEY_FIELDS: Column[] = [
 ];
 
 /** The steps that (re)define the commit function. */
-type CommitVersion = 1 | 2 | 3 | 5 | 6 | 7;
+type CommitVersion = 1 | 2 | 3 | 5 | 6 | 7 | 8;
 
 /**
  * The commit function: applies a whole change set in the one statement that calls it, so a
@@ -245,7 +262,7 @@ declare
   claim_until timestamptz := (cs->>'claimOutboxUntil')::timestamptz;
   claimed jsonb := '[]'::jsonb;` : ''}${v >= 5 ? `
   landed integer;` : ''}
-begin
+begin${v >= 8 ? contactChecks(s) : ''}
 ${insertRows(s, v, 'contactInserts', 'contact', 'contacts', CONTACT_FIELDS)}
 
 ${updateRows(s, 'contactUpdates', 'contact', 'contacts', CONTACT_FIELDS, { once: v >= 6 })}
@@ -590,6 +607,13 @@ export function migrations(s: string): Migration[] {
         commitFunction(s, 7),
         findInboundFunction(s, 7),
       ],
+    },
+    {
+      // A customer's message within a minute of the last one leaves the contact as it is (its
+      // last seen is kept to the minute) and only checks the contact's version.
+      version: 8,
+      name: 'the commit checks contacts it does not write',
+      statements: [commitFunction(s, 8)],
     },
   ];
 }

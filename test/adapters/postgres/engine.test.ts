@@ -262,3 +262,58 @@ describe.skipIf(!DATABASE_URL)('migrations on a PostgreSQL server', () => {
     await dropSchema(stores[0]!);
   });
 });
+
+warnWithoutServer('contact checks against concurrent writers on a PostgreSQL server');
+describe.skipIf(!DATABASE_URL)('contact checks on a PostgreSQL server', () => {
+  const pool = serverPool(4);
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  /** Resolves once a commit of the store's schema waits for a lock (other test files share the server). */
+  async function someoneWaits(store: PostgresStore): Promise<void> {
+    for (let i = 0; i < 500; i += 1) {
+      const { rows } = await pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%' || $1 || '.commit_changes%'`,
+        [store.schema],
+      );
+      if (rows[0]!.n > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error('no session waited for a lock');
+  }
+
+  it('hold the checked contact as an update would: each waits for the other and sees its outcome', async () => {
+    const store = await migratedStore(pool, 'checks');
+    const holder = await pool.connect();
+    try {
+      const chat = createLiveChat({ store, transport: memoryTransport(), logger: silentLogger });
+      const { contact, conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550001', externalId: 'wamid.check.1', content: text('hi') });
+      const renamed = { ...contact, name: 'Renamed', version: contact.version + 1 };
+      const touched = (n: number) => ({ record: { ...conversation, version: conversation.version + n }, expectedVersion: conversation.version + n - 1 });
+      const commitIn = (changes: Parameters<Store['commit']>[0]) => holder.query(`select ${store.schema}.commit_changes($1::jsonb)`, [toPayload(changes)]);
+
+      // An update in flight: the check waits for it, then reads the contact's new version.
+      await holder.query('begin');
+      await commitIn({ contacts: [{ record: renamed, expectedVersion: contact.version }] });
+      const checking = store.commit({ contactChecks: [{ id: contact.id, version: contact.version }], conversations: [touched(1)] });
+      await someoneWaits(store);
+      await holder.query('commit');
+      expect(await checking).toEqual({ ok: false, conflict: { kind: 'version', entity: 'contact', id: contact.id } });
+      expect(await store.getConversation(conversation.id)).toEqual(conversation);
+
+      // A check in flight: an update of the contact waits until the check's transaction ends.
+      await holder.query('begin');
+      await commitIn({ contactChecks: [{ id: contact.id, version: renamed.version }], conversations: [touched(1)] });
+      const updating = store.commit({ contacts: [{ record: { ...renamed, name: 'Again', version: renamed.version + 1 }, expectedVersion: renamed.version }] });
+      await someoneWaits(store);
+      expect(await store.getContact(contact.id)).toEqual(renamed);
+      await holder.query('commit');
+      expect(await updating).toEqual({ ok: true });
+      expect((await store.getContact(contact.id))?.name).toBe('Again');
+    } finally {
+      holder.release();
+      await dropSchema(store);
+    }
+  });
+});
