@@ -45,6 +45,15 @@ export interface Policy {
   optOutAttribute: string;
   /** How long after a broadcast a contact's next message counts as a reply to it. Default 72 h. */
   broadcastReplyWindow: Duration;
+  /**
+   * How far behind a contact's `lastSeenAt` and `lastInboundAt` may lag, in ms. A customer's
+   * message that changes nothing else on the contact, within this time of both stored values,
+   * leaves the contact as it is (its version is still checked at the commit): one row write
+   * fewer per message of a chat in progress, and a profile edit no longer races every message
+   * the customer types. Conversations always record each message (`lastInboundAt` drives the
+   * reply window). Default 60,000 (a minute); 0 records every message on the contact too.
+   */
+  lastSeenPrecisionMs: number;
   /** Attempts before a retryable send failure becomes final. Default 5. */
   maxSendAttempts: number;
   /** First retry delay; doubles per attempt, with jitter. Default 1 s. */
@@ -118,6 +127,7 @@ const policySchema = z
     undefinedAttributes: z.enum(['text', 'reject']),
     optOutAttribute: z.string().min(1).max(128),
     broadcastReplyWindow: durationSchema,
+    lastSeenPrecisionMs: z.number().int().min(0),
     maxSendAttempts: z.number().int().min(1),
     retryBaseMs: z.number().int().positive(),
     retryMaxMs: z.number().int().positive(),
@@ -140,6 +150,7 @@ export const defaultPolicy: Readonly<Policy> = Object.freeze({
   undefinedAttributes: 'text',
   optOutAttribute: 'optedOut',
   broadcastReplyWindow: { hours: 72 },
+  lastSeenPrecisionMs: 60_000,
   maxSendAttempts: 5,
   retryBaseMs: 1_000,
   retryMaxMs: 300_000,

@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLiveChat, keywordBot, memoryStore, memoryTransport, silentLogger, type Store } from '../../src/index.js';
 import { manualClock } from '../../src/testing/index.js';
-import { START } from './setup.js';
-
-/** A memory store that calls itself remote and counts the reads receive makes. */
-function remoteStore(shared = memoryStore({ freeze: true })) {
-  const reads = { findInbound: 0 };
-  const store: Store = {
-    ...shared,
-    capabilities: { ...shared.capabilities, remote: true },
-    async findInbound(channel, externalId, address) {
-      reads.findInbound += 1;
-      return shared.findInbound!(channel, externalId, address);
-    },
-  };
-  return { store, reads, shared };
-}
+import { START, remoteStore } from './setup.js';
 
 const text = (from: string, externalId: string, body = 'hi') => ({ channel: 'whatsapp', from, externalId, content: { type: 'text' as const, text: body } });
 

@@ -7,6 +7,7 @@ import {
   type LiveChatEvent,
   type LiveChatOptions,
   type ReceiveInput,
+  type Store,
 } from '../../src/index.js';
 import { manualClock } from '../../src/testing/index.js';
 
@@ -29,6 +30,20 @@ export async function setup(options: Omit<LiveChatOptions, 'clock' | 'transport'
   const say = (text: string, from = '+15550001', extra: Partial<ReceiveInput> = {}) =>
     chat.receive({ channel: 'whatsapp', from, externalId: `wamid.${++n}`, content: { type: 'text', text }, ...extra });
   return { chat, clock, transport, store, events, say };
+}
+
+/** A memory store that calls itself remote and counts the reads receive makes. */
+export function remoteStore(shared = memoryStore({ freeze: true })) {
+  const reads = { findInbound: 0 };
+  const store: Store = {
+    ...shared,
+    capabilities: { ...shared.capabilities, remote: true },
+    async findInbound(channel, externalId, address) {
+      reads.findInbound += 1;
+      return shared.findInbound!(channel, externalId, address);
+    },
+  };
+  return { store, reads, shared };
 }
 
 /** A bot that answers every message with "echo: <text>". */

@@ -56,6 +56,7 @@ describe('bad input', () => {
   it('rejects a bad policy and bad bot options when they are created', () => {
     expect(() => createLiveChat({ policy: { botTimeoutMs: -5 } })).toThrow(LiveChatError);
     expect(() => createLiveChat({ policy: { historyAfter: { hours: 'many' } } as never })).toThrow(/policy\.historyAfter\.hours/);
+    expect(() => createLiveChat({ policy: { lastSeenPrecisionMs: -1 } })).toThrow(/policy\.lastSeenPrecisionMs/);
     expect(() => keywordBot({ rules: [{ keywords: [], reply: 'x' }] })).toThrow(/keywords/);
   });
 });

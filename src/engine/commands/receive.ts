@@ -64,6 +64,23 @@ function firstMessageTag(ctx: EngineContext, content: Content): string | null {
   return rule?.tag ?? ctx.policy.firstMessageTag;
 }
 
+// What a customer's message moves on the contact, and the version that counts the moves.
+const SEEN_FIELDS = new Set<string>(['lastSeenAt', 'lastInboundAt', 'version'] satisfies Array<keyof Contact>);
+
+/**
+ * Whether `next` differs from `stored` only in its last seen and last inbound times, each less
+ * than `policy.lastSeenPrecisionMs` after the stored one. Fields are compared by identity: an
+ * unchanged name, referral, tag or attribute map is the stored value itself.
+ */
+function onlySeenLately(ctx: EngineContext, stored: Contact, next: Contact): boolean {
+  const precision = ctx.policy.lastSeenPrecisionMs;
+  if (precision === 0 || stored.lastInboundAt === null || next.lastInboundAt === null) return false;
+  if (Date.parse(next.lastSeenAt) - Date.parse(stored.lastSeenAt) >= precision) return false;
+  if (Date.parse(next.lastInboundAt) - Date.parse(stored.lastInboundAt) >= precision) return false;
+  for (const key in next) if (!SEEN_FIELDS.has(key) && next[key as keyof Contact] !== stored[key as keyof Contact]) return false;
+  return Object.keys(next).length === Object.keys(stored).length;
+}
+
 /** The records receive starts from, in one read when the store can answer that way. */
 async function lookupInbound(ctx: EngineContext, channel: string, externalId: string, address: string): Promise<InboundLookup> {
   if (ctx.store.findInbound) return ctx.store.findInbound(channel, externalId, address);
@@ -211,15 +228,21 @@ export async function receive(ctx: EngineContext, rawInput: ReceiveInput, rawOpt
       contact = ruled.contact;
       journey.push(...ruled.journey);
 
+      // A message that only moves the contact's times by less than the policy's precision
+      // leaves it as stored: the commit checks the version the message was decided on instead.
+      const unchanged = found.contact !== null && onlySeenLately(ctx, found.contact, contact) ? found.contact : null;
       return {
         changes: {
-          contacts: [{ record: contact, expectedVersion: firstMessage ? null : contactVersion }],
+          ...(unchanged
+            ? { contactChecks: [{ id: unchanged.id, version: unchanged.version }] }
+            : { contacts: [{ record: contact, expectedVersion: firstMessage ? null : contactVersion }] }),
           conversations,
           messages: [message],
           journey,
           ...(repliedTo ? { campaignIncrements: [{ id: repliedTo.campaignId, counts: { replied: 1 } }] } : {}),
         },
-        result: { contact, conversation: nextConversation, message, duplicate: false },
+        result: { contact: unchanged ?? contact, conversation: nextConversation, message, duplicate: false },
+        contact: unchanged,
       };
     },
     {

@@ -1,21 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { PostgresClient } from '../../../src/adapters/postgres/index.js';
 import { createLiveChat, memoryTransport, silentLogger } from '../../../src/index.js';
+import { manualClock } from '../../../src/testing/index.js';
 import { DATABASE_URL, dropSchema, migratedStore, serverPool, sharedPglite, warnWithoutServer } from './databases.js';
 
-// Every inbound message updates its contact (last seen, last inbound). Schema step 4 indexes
-// last seen by day so that this update changes no indexed value and PostgreSQL makes it a HOT
-// update: no new entry in any contact index, the GIN indexes over tags and attributes included.
-// PostgreSQL's own counters say which updates were HOT.
+// An inbound message updates its contact (last seen, last inbound) when a minute or more passed
+// since the last update (policy.lastSeenPrecisionMs). Schema step 4 indexes last seen by day so
+// that this update changes no indexed value and PostgreSQL makes it a HOT update: no new entry
+// in any contact index, the GIN indexes over tags and attributes included. PostgreSQL's own
+// counters say which updates were HOT.
 
 async function contactUpdates(client: PostgresClient): Promise<{ updates: number; hot: number }> {
   const store = await migratedStore(client, 'hot');
   try {
-    const chat = createLiveChat({ store, transport: memoryTransport(), logger: silentLogger });
-    // 20 customers, 15 messages each: each customer's first message inserts the contact, the
-    // other 14 update it.
-    for (let i = 0; i < 300; i += 1)
+    const clock = manualClock();
+    const chat = createLiveChat({ store, clock, transport: memoryTransport(), logger: silentLogger });
+    // 20 customers, 15 messages each, a minute apart: each customer's first message inserts the
+    // contact, the other 14 update it.
+    for (let i = 0; i < 300; i += 1) {
+      if (i % 20 === 0) clock.advance(60_000);
       await chat.receive({ channel: 'whatsapp', from: `+1555${i % 20}`, externalId: `wamid.hot.${i}`, content: { type: 'text', text: `message ${i}` } });
+    }
     await client.query('select pg_stat_force_next_flush()');
     const { rows } = await client.query<{ updates: number; hot: number }>(
       `select n_tup_upd::int as updates, n_tup_hot_upd::int as hot from pg_stat_user_tables where schemaname = $1 and relname = 'contacts'`,
