@@ -11,6 +11,12 @@ export interface Migration {
   statements: string[];
 }
 
+/**
+ * How long a group of commits waits for a row lock before giving up (step 8): longer than a
+ * group holds its locks, far shorter than PostgreSQL's deadlock detection (1 s by default).
+ */
+const GROUP_LOCK_TIMEOUT = '200ms';
+
 /** The SQLSTATE the commit function raises for a refused change set (class `LC`, ours). */
 export const CONFLICT_SQLSTATE = 'LC409';
 
@@ -374,15 +380,19 @@ $fn$`;
 /**
  * Several change sets in one transaction (step 6), applied in order by the commit function, one
  * answer each. The first refused raises, and nothing of the others is written: the caller then
- * commits them one by one (see commit-group.ts).
+ * commits them one by one (see commit-group.ts). From step 8 groups also run on a pool, where
+ * two instances' groups can take the same rows in opposite orders: a group that waits for a
+ * lock longer than a group takes gives up (`lock_timeout`, this transaction only) instead of
+ * waiting for the deadlock detector, and its change sets go one by one.
  */
-function commitGroupFunction(s: string): string {
+function commitGroupFunction(s: string, v: 6 | 8): string {
   return `
-create function ${s}.commit_group(change_sets jsonb) returns jsonb
+${v === 6 ? 'create' : 'create or replace'} function ${s}.commit_group(change_sets jsonb) returns jsonb
 language plpgsql as $fn$
 declare
   results jsonb := '[]'::jsonb;
-begin
+begin${v >= 8 ? `
+  perform set_config('lock_timeout', '${GROUP_LOCK_TIMEOUT}', true);` : ''}
   for i in 0 .. jsonb_array_length(change_sets) - 1 loop
     results := results || jsonb_build_array(${s}.commit_changes(change_sets -> i));
   end loop;
@@ -593,7 +603,7 @@ export function migrations(s: string): Migration[] {
     {
       version: 6,
       name: 'several change sets in one transaction; a change set that inserts one key twice is refused',
-      statements: [commitFunction(s, 6), commitGroupFunction(s)],
+      statements: [commitFunction(s, 6), commitGroupFunction(s, 6)],
     },
     {
       // A conversation owes the bot's answer from the commit of the customer's message to the
@@ -610,10 +620,11 @@ export function migrations(s: string): Migration[] {
     },
     {
       // A customer's message within a minute of the last one leaves the contact as it is (its
-      // last seen is kept to the minute) and only checks the contact's version.
+      // last seen is kept to the minute) and only checks the contact's version. Groups run on
+      // pools too, and give up on a lock held longer than a group takes.
       version: 8,
-      name: 'the commit checks contacts it does not write',
-      statements: [commitFunction(s, 8)],
+      name: 'the commit checks contacts it does not write; groups give up on long lock waits',
+      statements: [commitFunction(s, 8), commitGroupFunction(s, 8)],
     },
   ];
 }

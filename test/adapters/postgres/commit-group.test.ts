@@ -115,6 +115,23 @@ describe('commits grouped on PGlite', () => {
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'unique', entity: 'conversation', id: conversation.id } }]);
   });
 
+  it('keeps a check of a contact apart from the commit that writes it, so the group is not undone', async () => {
+    const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
+    const { contact, conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550600003', externalId: 'wamid.g.check.1', content: { type: 'text', text: 'hi' } });
+    const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
+    const renamed = { ...contact, name: 'Renamed', version: contact.version + 1 };
+    let results: unknown[] = [];
+    const calls = await commitCalls(async () => {
+      results = await Promise.all([
+        store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
+        store.commit({ contacts: [{ record: renamed, expectedVersion: contact.version }] }),
+        store.commit({ contactChecks: [{ id: contact.id, version: contact.version }], journey: [] }),
+      ]);
+    });
+    expect(calls).toEqual(['changes', 'changes', 'changes']);
+    expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'version', entity: 'contact', id: contact.id } }]);
+  });
+
   it('goes on committing after a change set without the shape of one', async () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550500001', externalId: 'wamid.g.shape.1', content: { type: 'text', text: 'hi' } });

@@ -233,8 +233,8 @@ async function throughput(label: string, client: PostgresClient, count: number, 
   console.log('engine: receive of a known customer’s message (each of the 100 wrote once before the clock starts, as the');
   console.log('  floor’s rows have their conversations, and is in the engine’s inbound cache): one commit of the conversation,');
   console.log('  message and journey, with no read. The timed messages come within a minute of each customer’s last seen, so the');
-  console.log('  commit checks the contact’s version instead of writing it (policy.lastSeenPrecisionMs). On PGlite, commits that');
-  console.log('  queue behind one share a transaction.');
+  console.log('  commit checks the contact’s version instead of writing it (policy.lastSeenPrecisionMs). Commits that queue');
+  console.log('  behind one in the database share a transaction (group commit; on a pool, two groups at a time).');
   console.log('contact each msg: the same with lastSeenPrecisionMs 0, so every message also writes the contact. One run.');
   console.log('+ bot reply sent: also the bot’s turn (one commit that claims its send), the send and its record (one commit),');
   console.log('  and the look for sends queued behind it (one claim): three write transactions per message against the floor’s one.');
