@@ -20,9 +20,9 @@ export const MAX_GROUP = 32;
 /**
  * Commits in groups: while `inFlight` commits (or groups) are in the database, the commits that
  * arrive wait, and then go together as one transaction (`together`, in arrival order, as they
- * would have run one after the other). Each statement and transaction has a fixed cost that the group
- * pays once: with 16 inbound messages at a time, the engine took about a third less time per
- * message on PGlite, and a PostgreSQL server spent half the CPU per change set in groups of 4.
+ * would have run one after the other). Each statement and transaction has a fixed cost that the
+ * group pays once: with 16 inbound messages at a time, the engine took about a third less time
+ * per message on PGlite, and a PostgreSQL server spent half the CPU per change set in groups of 4.
  *
  * The outcome of each commit is its own. When the group's transaction fails (a change set was
  * refused: a version race, a duplicate message), nothing of it is written, and each of its

@@ -270,12 +270,12 @@ describe.skipIf(!DATABASE_URL)('commits on a PostgreSQL server, against other wr
     await pool.end();
   });
 
-  /** Resolves once a commit (or, with `group`, a group) of the store's schema waits for a lock (other test files share the server). */
-  async function someoneWaits(store: PostgresStore, group = false): Promise<void> {
+  /** Resolves once a single commit (not a group) of the store's schema waits for a lock (other test files share the server). */
+  async function someoneWaits(store: PostgresStore): Promise<void> {
     for (let i = 0; i < 2000; i += 1) {
       const { rows } = await pool.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%' || $1 || $2`,
-        [store.schema, group ? '.commit_group%' : '.commit_changes%'],
+        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%' || $1 || '.commit_changes%'`,
+        [store.schema],
       );
       if (rows[0]!.n > 0) return;
       await new Promise((resolve) => setImmediate(resolve));
@@ -312,6 +312,7 @@ describe.skipIf(!DATABASE_URL)('commits on a PostgreSQL server, against other wr
       expect(await updating).toEqual({ ok: true });
       expect((await store.getContact(contact.id))?.name).toBe('Again');
     } finally {
+      await holder.query('rollback');
       holder.release();
       await dropSchema(store);
     }
@@ -320,25 +321,29 @@ describe.skipIf(!DATABASE_URL)('commits on a PostgreSQL server, against other wr
   it('gives up a group that waits for a lock held elsewhere, and commits its change sets one by one', async () => {
     const store = await migratedStore(pool, 'group_wait');
     const holder = await pool.connect();
+    let results: Promise<unknown>[] = [];
     try {
       const chat = createLiveChat({ store, transport: memoryTransport(), logger: silentLogger });
       const chats = [];
-      for (const n of [1, 2, 3]) chats.push((await chat.receive({ channel: 'whatsapp', from: `+1555000${n}`, externalId: `wamid.group.${n}`, content: text('hi') })).conversation);
+      for (const n of [1, 2, 3, 4]) chats.push((await chat.receive({ channel: 'whatsapp', from: `+1555000${n}`, externalId: `wamid.group.${n}`, content: text('hi') })).conversation);
       const touched = chats.map((c) => ({ record: { ...c, version: c.version + 1 }, expectedVersion: c.version }));
-      // Another instance holds the second chat's row.
+      // Another instance holds the third chat's row.
       await holder.query('begin');
-      await holder.query(`select 1 from ${store.schema}.conversations where id = $1 for update`, [chats[1]!.id]);
-      // The first commit goes alone; the two queued behind it go together, and wait.
-      const results = [0, 1, 2].map((i) => store.commit({ conversations: [touched[i]!] }));
-      await someoneWaits(store, true);
-      // Past the group's lock timeout the group gives up, and the change set on the held row
-      // waits alone, as a single commit always does.
+      await holder.query(`select 1 from ${store.schema}.conversations where id = $1 for update`, [chats[2]!.id]);
+      // The first two commits go alone (two groups at a time on a pool); the two queued behind
+      // them go together (commit_group), and wait. Past the group's lock timeout the group gives
+      // up, and the change set on the held row waits alone (commit_changes), as a single commit
+      // always does: without the timeout the group would wait for the holder, and no single.
+      results = touched.map((w) => store.commit({ conversations: [w] }));
       await someoneWaits(store);
       await holder.query('commit');
-      expect(await Promise.all(results)).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+      expect(await Promise.all(results)).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }]);
       for (const w of touched) expect(await store.getConversation(w.record.id)).toEqual(w.record);
     } finally {
+      // A failed run leaves the lock held and commits waiting: free both before the schema goes.
+      await holder.query('rollback');
       holder.release();
+      await Promise.allSettled(results);
       await dropSchema(store);
     }
   });
