@@ -80,5 +80,5 @@ export function applyLifecycle(
 }
 
 /** Whether the step asked for this effect. */
-export const hasEffect = (step: AppliedStep, type: LifecycleEffect['type']): boolean =>
+export const hasEffect = (step: Pick<AppliedStep, 'effects'>, type: LifecycleEffect['type']): boolean =>
   step.effects.some((e) => e.type === type);

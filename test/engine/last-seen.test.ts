@@ -41,6 +41,19 @@ describe('a contact\u2019s last seen, kept to the minute', () => {
     expect(commits[1]!.contacts).toBeUndefined();
   });
 
+  it('writes the contact on its first inbound message, however recently it was seen', async () => {
+    const { say, clock, store } = await setup();
+    const at = clock.now().toISOString();
+    // A contact the business knew before the customer ever wrote (imported, say).
+    const known = { id: 'ct_known', channel: 'whatsapp', address: '+15550001', name: 'Maya', attributes: {}, tags: {}, referral: null, firstSeenAt: at, lastSeenAt: at, lastInboundAt: null, version: 1 };
+    expect(await store.commit({ contacts: [{ record: known, expectedVersion: null }] })).toEqual({ ok: true });
+    clock.advance(1_000);
+    const { contact } = await say('hello');
+    const now = clock.now().toISOString();
+    expect(contact).toMatchObject({ id: known.id, lastSeenAt: now, lastInboundAt: now, version: 2 });
+    expect(await store.getContact(known.id)).toEqual(contact);
+  });
+
   it('records every message on the contact with lastSeenPrecisionMs 0', async () => {
     const { say, clock } = await setup({ policy: { lastSeenPrecisionMs: 0 } });
     await say('one');

@@ -164,8 +164,9 @@ function uniqueConflict(error: DbError, changes: ChangeSet): CommitConflict {
  * the schema's `commit_changes` function with the change set as JSON, which inserts each kind of
  * record with one multi-row insert, checks versions with `update ... where version = $expected`,
  * and raises on the first conflict so nothing of a refused change set is written. Commits that
- * arrive while one runs share the next transaction, each with its own outcome (group commit). Outbox and sweep claims use `FOR UPDATE SKIP LOCKED`, so concurrent
- * instances never take the same row.
+ * arrive while one runs share the next transaction, each with its own outcome (group commit).
+ * Outbox and sweep claims use `FOR UPDATE SKIP LOCKED`, so concurrent instances never take the
+ * same row.
  * Call {@link PostgresStore.migrate} once at startup before using the store.
  *
  * @example

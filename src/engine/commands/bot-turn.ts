@@ -93,7 +93,7 @@ export function settled(conversation: Conversation, settle: (turn: PendingBotTur
 /** Whether the conversation's state still lets the bot answer (an agent may have taken it). */
 export function botMayAnswer(ctx: EngineContext, conversation: Conversation): boolean {
   const step = lifecycleStep(conversation.state, conversation.assignee, { type: 'bot.reply', botInRequested: ctx.policy.botAnswersRequested });
-  return step.handled && step.effects.some((e) => e.type === 'sendBotReply');
+  return step.handled && hasEffect(step, 'sendBotReply');
 }
 
 /** How a turn runs when it is not a live one. */

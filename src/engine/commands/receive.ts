@@ -73,12 +73,15 @@ const SEEN_FIELDS = new Set<string>(['lastSeenAt', 'lastInboundAt', 'version'] s
  * unchanged name, referral, tag or attribute map is the stored value itself.
  */
 function onlySeenLately(ctx: EngineContext, stored: Contact, next: Contact): boolean {
+  // A first inbound message always writes: there is no stored time to lag behind. The times
+  // only move forward (latest), so a precision of 0 writes every message.
+  if (stored.lastInboundAt === null || next.lastInboundAt === null) return false;
   const precision = ctx.policy.lastSeenPrecisionMs;
-  if (precision === 0 || stored.lastInboundAt === null || next.lastInboundAt === null) return false;
   if (Date.parse(next.lastSeenAt) - Date.parse(stored.lastSeenAt) >= precision) return false;
   if (Date.parse(next.lastInboundAt) - Date.parse(stored.lastInboundAt) >= precision) return false;
+  // `next` is `stored` spread with changes, so it has every key `stored` has.
   for (const key in next) if (!SEEN_FIELDS.has(key) && next[key as keyof Contact] !== stored[key as keyof Contact]) return false;
-  return Object.keys(next).length === Object.keys(stored).length;
+  return true;
 }
 
 /** The records receive starts from, in one read when the store can answer that way. */

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PostgresStore } from '../../../src/adapters/postgres/index.js';
 import { MAX_GROUP } from '../../../src/adapters/postgres/commit-group.js';
-import { createLiveChat, silentLogger, type Conversation, type Message, type OutboxItem } from '../../../src/index.js';
+import { createLiveChat, silentLogger, type ChangeSet, type CommitResult, type Conversation, type Message, type OutboxItem } from '../../../src/index.js';
 import { manualClock } from '../../../src/testing/index.js';
 import { migratedStore, sharedPglite } from './databases.js';
 
@@ -64,6 +64,18 @@ describe('commits grouped on PGlite', () => {
     }
   }
 
+  /** Commits the change sets at once: the commit functions called, and each one's result. */
+  async function commitAtOnce(changeSets: ChangeSet[]): Promise<{ calls: string[]; results: CommitResult[] }> {
+    let results: CommitResult[] = [];
+    const calls = await commitCalls(async () => {
+      results = await Promise.all(changeSets.map((changes) => store.commit(changes)));
+    });
+    return { calls, results };
+  }
+
+  /** The conversation after one more activity, at its next version. */
+  const later = (c: Conversation, at = '2026-04-01T10:05:00.000Z'): Conversation => ({ ...c, lastActivityAt: at, version: c.version + 1 });
+
   it('commits the messages that arrive while one is in the database together, at most MAX_GROUP to a transaction', async () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const customers = Array.from({ length: MAX_GROUP + 8 }, (_, i) => `+1555020${String(i).padStart(4, '0')}`);
@@ -86,12 +98,9 @@ describe('commits grouped on PGlite', () => {
     const chats: Conversation[] = [];
     for (const n of [1, 2, 3]) chats.push((await chat.receive({ channel: 'whatsapp', from: `+155503000${n}`, externalId: `wamid.g.claim.${n}`, content: { type: 'text', text: 'hi' } })).conversation);
     const replies = chats.map((conversation, n) => reply(conversation, n));
-    let results: unknown[] = [];
-    const calls = await commitCalls(async () => {
-      results = await Promise.all(
-        replies.map(({ message, send }) => store.commit({ messages: [message], outboxInserts: [send], claimOutboxUntil: '2026-04-01T10:01:00.000Z' })),
-      );
-    });
+    const { calls, results } = await commitAtOnce(
+      replies.map(({ message, send }) => ({ messages: [message], outboxInserts: [send], claimOutboxUntil: '2026-04-01T10:01:00.000Z' })),
+    );
     expect(calls).toEqual(['changes', 'group']);
     expect(results).toEqual(replies.map(({ send }) => ({ ok: true, claimed: [send.id] })));
   });
@@ -100,16 +109,11 @@ describe('commits grouped on PGlite', () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550600001', externalId: 'wamid.g.same.1', content: { type: 'text', text: 'hi' } });
     const { conversation: other } = await chat.receive({ channel: 'whatsapp', from: '+15550600002', externalId: 'wamid.g.same.2', content: { type: 'text', text: 'hi' } });
-    const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
-    const otherLater = { ...other, lastActivityAt: '2026-04-01T10:05:00.000Z', version: other.version + 1 };
-    let results: unknown[] = [];
-    const calls = await commitCalls(async () => {
-      results = await Promise.all([
-        store.commit({ conversations: [{ record: otherLater, expectedVersion: other.version }] }),
-        store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
-        store.commit({ conversations: [{ record: conversation, expectedVersion: null }] }),
-      ]);
-    });
+    const { calls, results } = await commitAtOnce([
+      { conversations: [{ record: later(other), expectedVersion: other.version }] },
+      { conversations: [{ record: later(conversation), expectedVersion: conversation.version }] },
+      { conversations: [{ record: conversation, expectedVersion: null }] },
+    ]);
     // The update and the insert of one conversation would refuse the group they shared.
     expect(calls).toEqual(['changes', 'changes', 'changes']);
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'unique', entity: 'conversation', id: conversation.id } }]);
@@ -118,16 +122,12 @@ describe('commits grouped on PGlite', () => {
   it('keeps a check of a contact apart from the commit that writes it, so the group is not undone', async () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const { contact, conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550600003', externalId: 'wamid.g.check.1', content: { type: 'text', text: 'hi' } });
-    const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
     const renamed = { ...contact, name: 'Renamed', version: contact.version + 1 };
-    let results: unknown[] = [];
-    const calls = await commitCalls(async () => {
-      results = await Promise.all([
-        store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
-        store.commit({ contacts: [{ record: renamed, expectedVersion: contact.version }] }),
-        store.commit({ contactChecks: [{ id: contact.id, version: contact.version }], journey: [] }),
-      ]);
-    });
+    const { calls, results } = await commitAtOnce([
+      { conversations: [{ record: later(conversation), expectedVersion: conversation.version }] },
+      { contacts: [{ record: renamed, expectedVersion: contact.version }] },
+      { contactChecks: [{ id: contact.id, version: contact.version }] },
+    ]);
     expect(calls).toEqual(['changes', 'changes', 'changes']);
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, conflict: { kind: 'version', entity: 'contact', id: contact.id } }]);
   });
@@ -135,13 +135,13 @@ describe('commits grouped on PGlite', () => {
   it('goes on committing after a change set without the shape of one', async () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const { conversation } = await chat.receive({ channel: 'whatsapp', from: '+15550500001', externalId: 'wamid.g.shape.1', content: { type: 'text', text: 'hi' } });
-    const later = { ...conversation, lastActivityAt: '2026-04-01T10:05:00.000Z', version: conversation.version + 1 };
-    const last = { ...later, lastActivityAt: '2026-04-01T10:06:00.000Z', version: later.version + 1 };
+    const next = later(conversation);
+    const last = later(next, '2026-04-01T10:06:00.000Z');
     // The malformed one waits, with another, behind the first: the group is chosen around it.
     const settled = await Promise.allSettled([
-      store.commit({ conversations: [{ record: later, expectedVersion: conversation.version }] }),
+      store.commit({ conversations: [{ record: next, expectedVersion: conversation.version }] }),
       store.commit({ contacts: [{ expectedVersion: null } as never] }),
-      store.commit({ conversations: [{ record: last, expectedVersion: later.version }] }),
+      store.commit({ conversations: [{ record: last, expectedVersion: next.version }] }),
     ]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.getConversation(conversation.id)).toEqual(last);
@@ -153,7 +153,7 @@ describe('commits grouped on PGlite', () => {
     const chat = createLiveChat({ store, clock: manualClock(AT), logger: silentLogger });
     const chats: Conversation[] = [];
     for (const n of [1, 2, 3, 4]) chats.push((await chat.receive({ channel: 'whatsapp', from: `+155504000${n}`, externalId: `wamid.g.error.${n}`, content: { type: 'text', text: 'hi' } })).conversation);
-    const [first, good, bad, last] = chats.map((c) => ({ ...c, lastActivityAt: '2026-04-01T10:05:00.000Z', version: c.version + 1 }));
+    const [first, good, bad, last] = chats.map((c) => later(c));
     const commit = (record: Conversation, expected: number) => store.commit({ conversations: [{ record, expectedVersion: expected }] });
     let settled: PromiseSettledResult<unknown>[] = [];
     const calls = await commitCalls(async () => {

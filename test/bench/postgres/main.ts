@@ -4,8 +4,8 @@
 // - inbound messages/s through the engine with 1, 4 and 16 concurrent producers, against a floor
 //   measured in the same run: single-row INSERTs of the same message rows, each its own
 //   transaction, both from 100 customers that exist before the clock starts; beside it the same
-//   with the bot answering and its reply sent, and new customers' first messages; on PGlite
-//   always, on DATABASE_URL when set;
+//   writing the contact on every message, the same with the bot answering and its reply sent,
+//   and new customers' first messages; on PGlite always, on DATABASE_URL when set;
 // - statements and round trips per inbound message on the common path, counted on the client;
 // - with 1M conversations and 100k contacts (server only): inbox pages, contact by address, owed
 //   bot turns due and a sweep of 1k due, each with its query plan checked and its median time.
